@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperations } from '../shared/router';
+import * as contact from './actions/contact';
+import * as contactFile from './actions/contactFile';
+
+export class Invent implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Invent',
+		name: 'invent',
+		icon: { light: 'file:../../icons/invent.svg', dark: 'file:../../icons/invent.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create and list contacts and upload files to them in Invent',
+		defaults: { name: 'Invent' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'inventApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Contact File', value: 'contactFile' },
+				],
+				default: 'contactFile',
+			},
+			{
+				displayName: 'Organization ID',
+				name: 'organizationId',
+				type: 'string',
+				required: true,
+				default: 'c',
+				description: 'The organization to work in. "c" means the organization the API key belongs to; agency keys can use a sub-organization ID.',
+			},
+			...contact.description,
+			...contactFile.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperations(this, { contact, contactFile });
+	}
+}

@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { showOnlyFor } from '../../../shared/description';
+import { splitList } from '../../../shared/parameters';
+import { inventRequest, organizationPath } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Channel Fields',
+		name: 'channel',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'How the contact is reached. Set at least one field.',
+		options: [
+			{ displayName: 'Contact ID', name: 'contact_id', type: 'string', default: '', description: 'The contact ID in your own system' },
+			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
+			{ displayName: 'User ID', name: 'user_id', type: 'string', default: '', description: 'The user ID in your own system' },
+		],
+	},
+	{
+		displayName: 'Segment IDs',
+		name: 'segmentIds',
+		type: 'string',
+		default: '',
+		placeholder: 'seg_1, seg_2',
+		description: 'Comma-separated IDs of the segments to add the contact to',
+	},
+];
+
+export const description = showOnlyFor('contact', 'create', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const channelInput = this.getNodeParameter('channel', itemIndex, {}) as IDataObject;
+	const channel: IDataObject = {};
+	for (const [key, value] of Object.entries(channelInput)) {
+		const text = String(value ?? '').trim();
+		if (text !== '') channel[key] = text;
+	}
+	if (Object.keys(channel).length === 0) {
+		throw new NodeOperationError(this.getNode(), `Channel Fields are empty on item ${itemIndex}`, {
+			itemIndex,
+			description: 'Add at least one channel field (Name, Email, Phone, User ID or Contact ID) so the contact can be found again.',
+		});
+	}
+
+	const body: IDataObject = { channel };
+	const segmentIds = splitList(this.getNodeParameter('segmentIds', itemIndex, '') as string);
+	if (segmentIds.length > 0) body.segment_ids = segmentIds;
+
+	const response = await inventRequest(this, itemIndex, 'POST', `${organizationPath(this, itemIndex)}/contacts`, {
+		body,
+	});
+	return [{ json: response.body as IDataObject }];
+}

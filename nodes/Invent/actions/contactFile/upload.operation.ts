@@ -1,0 +1,151 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { readBinaryFile } from '../../../shared/binaryInput';
+import { showOnlyFor } from '../../../shared/description';
+import { assertFileAllowed } from '../../../shared/fileRules';
+import { getPathId, splitList } from '../../../shared/parameters';
+import { inventRequest, organizationPath } from '../../transport';
+
+/** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
+const MAX_ALLOWED_TYPES = 255;
+const MAX_ALLOWED_TYPE_LENGTH = 255;
+const MIME_PATTERN = /^(\*|[\w.+-]+)\/(\*|[\w.+-]+)$/;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		required: true,
+		default: '',
+		description: 'ID of the contact to attach the file to',
+	},
+	{
+		displayName: 'Input Type',
+		name: 'inputType',
+		type: 'options',
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'Send a file from the input item' },
+			{ name: 'URL', value: 'url', description: 'Let Invent fetch the file from a public URL' },
+		],
+		default: 'binary',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field containing the file to be uploaded',
+		displayOptions: { show: { inputType: ['binary'] } },
+	},
+	{
+		displayName: 'File URL',
+		name: 'fileUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/files/document.pdf',
+		description: 'Public http(s) URL that Invent downloads the file from',
+		displayOptions: { show: { inputType: ['url'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allowed MIME Types',
+				name: 'allowedTypes',
+				type: 'string',
+				default: '',
+				placeholder: 'image/*, application/pdf',
+				description:
+					'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
+			},
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				description: 'Name to store the file under, instead of the binary file name',
+				displayOptions: { show: { '/inputType': ['binary'] } },
+			},
+			{
+				displayName: 'MIME Type',
+				name: 'mimeType',
+				type: 'string',
+				default: '',
+				placeholder: 'application/pdf',
+				description: 'MIME type to send, instead of the one from the binary data or the file name',
+				displayOptions: { show: { '/inputType': ['binary'] } },
+			},
+		],
+	},
+];
+
+export const description = showOnlyFor('contactFile', 'upload', properties);
+
+function getAllowedTypes(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
+	const allowedTypes = splitList(value as string);
+	const invalid = allowedTypes.find(
+		(type) => type.length > MAX_ALLOWED_TYPE_LENGTH || !MIME_PATTERN.test(type),
+	);
+	if (invalid !== undefined || allowedTypes.length > MAX_ALLOWED_TYPES) {
+		throw new NodeOperationError(context.getNode(), `Allowed MIME Types is not valid on item ${itemIndex}`, {
+			itemIndex,
+			description:
+				invalid !== undefined
+					? `"${invalid.slice(0, 60)}" is not a MIME pattern. Use entries like image/*, application/pdf or */*, at most ${MAX_ALLOWED_TYPE_LENGTH} characters each.`
+					: `Invent accepts at most ${MAX_ALLOWED_TYPES} entries; ${allowedTypes.length} were given.`,
+		});
+	}
+	return allowedTypes;
+}
+
+function getFileUrl(context: IExecuteFunctions, itemIndex: number): string {
+	const fileUrl = (context.getNodeParameter('fileUrl', itemIndex, '') as string).trim();
+	let protocol = '';
+	try {
+		protocol = new URL(fileUrl).protocol;
+	} catch {
+		// handled below: not a URL at all
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		throw new NodeOperationError(context.getNode(), `File URL is not a valid http(s) URL on item ${itemIndex}`, {
+			itemIndex,
+			description: `Enter a full public URL starting with https:// (got "${fileUrl.slice(0, 100)}").`,
+		});
+	}
+	return fileUrl;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const contactId = getPathId(this, 'contactId', 'Contact ID', itemIndex);
+	const inputType = this.getNodeParameter('inputType', itemIndex, 'binary') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const allowedTypes = getAllowedTypes(this, itemIndex, options.allowedTypes);
+	const body: IDataObject = {};
+
+	if (inputType === 'url') {
+		body.file_url = getFileUrl(this, itemIndex);
+	} else {
+		const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+		const file = await readBinaryFile(this, itemIndex, propertyName, {
+			fileName: options.fileName as string | undefined,
+			mimeType: options.mimeType as string | undefined,
+		});
+		assertFileAllowed(this.getNode(), file, { apiName: 'Invent', mimePatterns: allowedTypes });
+		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs).
+		const data = (await file.readAll()).toString('base64');
+		body.file = { data, name: file.fileName, type: file.mimeType };
+	}
+	if (allowedTypes.length > 0) body.allowed_types = allowedTypes;
+
+	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
+	const response = await inventRequest(this, itemIndex, 'POST', path, { body });
+	return [{ json: response.body as IDataObject }];
+}

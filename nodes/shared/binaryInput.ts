@@ -1,0 +1,103 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+
+export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+/** A file taken from an item's binary property, ready to be checked and sent. */
+export interface BinaryFile {
+	/** Index of the input item the file belongs to. */
+	itemIndex: number;
+	propertyName: string;
+	fileName: string;
+	mimeType: string;
+	/** Size in bytes. */
+	size: number;
+	/** The bytes: a stream straight from binary storage when the file lives there, else a buffer. */
+	open(): Promise<Buffer | BinaryStream>;
+	/** The bytes as one buffer, for APIs that need the whole file at once. */
+	readAll(): Promise<Buffer>;
+}
+
+export interface BinaryFileOverrides {
+	fileName?: string;
+	mimeType?: string;
+}
+
+function describeAvailable(available: string[]): string {
+	if (available.length === 0) {
+		return 'The item has no binary data. Put a node that outputs files before this one (for example Read/Write Files from Disk, HTTP Request or a Form trigger).';
+	}
+	return `The item's binary properties are: ${available.map((name) => `"${name}"`).join(', ')}. Set "Binary Property" to one of them.`;
+}
+
+function chooseMimeType(binary: IBinaryData, fileName: string): string {
+	// application/octet-stream means "unknown" to n8n's file nodes, so the name knows better.
+	if (binary.mimeType && binary.mimeType !== GENERIC_MIME_TYPE) return binary.mimeType;
+	return mimeTypeFromFileName(fileName) ?? binary.mimeType ?? GENERIC_MIME_TYPE;
+}
+
+function chooseFileName(binary: IBinaryData, propertyName: string): string {
+	if (binary.fileName) return binary.fileName;
+	const extension = binary.fileExtension ?? extensionsForMimeType(binary.mimeType ?? '')[0];
+	return extension ? `${propertyName}.${extension}` : propertyName;
+}
+
+/**
+ * Reads the file in an item's binary property through n8n's binary helpers, so it works
+ * whatever the binary data mode (in memory, or on disk where it is streamed, not copied).
+ */
+export async function readBinaryFile(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	overrides: BinaryFileOverrides = {},
+): Promise<BinaryFile> {
+	const node = context.getNode();
+	const name = propertyName.trim();
+	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
+	if (name === '') {
+		throw new NodeOperationError(node, `Binary Property is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: `Enter the name of the binary property that holds the file. ${describeAvailable(available)}`,
+		});
+	}
+	if (!available.includes(name)) {
+		throw new NodeOperationError(node, `Item ${itemIndex} has no binary property "${name}"`, {
+			itemIndex,
+			description: describeAvailable(available),
+		});
+	}
+
+	const binary = context.helpers.assertBinaryData(itemIndex, name);
+	const fileName = overrides.fileName?.trim() || chooseFileName(binary, name);
+	const mimeType = overrides.mimeType?.trim() || chooseMimeType(binary, fileName);
+	const readAll = async () => await context.helpers.getBinaryDataBuffer(itemIndex, name);
+
+	const binaryId = binary.id;
+	if (binaryId) {
+		const { fileSize } = await context.helpers.getBinaryMetadata(binaryId);
+		return {
+			itemIndex,
+			propertyName: name,
+			fileName,
+			mimeType,
+			size: fileSize,
+			open: async () => await context.helpers.getBinaryStream(binaryId),
+			readAll,
+		};
+	}
+
+	// In-memory mode: the bytes are already in the execution data.
+	const buffer = await readAll();
+	return {
+		itemIndex,
+		propertyName: name,
+		fileName,
+		mimeType,
+		size: buffer.length,
+		open: async () => buffer,
+		readAll: async () => buffer,
+	};
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * Reads an ID parameter and returns it URL-encoded as one path segment. An empty ID is
+ * refused before any request, naming the parameter, since it would change the route.
+ */
+export function getPathId(
+	context: IExecuteFunctions,
+	parameterName: string,
+	displayName: string,
+	itemIndex: number,
+): string {
+	const raw = context.getNodeParameter(parameterName, itemIndex, '') as string | number;
+	const id = String(raw ?? '').trim();
+	if (id === '') {
+		throw new NodeOperationError(context.getNode(), `${displayName} is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: `Enter the ${displayName}, or map it from a previous node with an expression.`,
+		});
+	}
+	if (id === '.' || id === '..') {
+		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID (item ${itemIndex})`, {
+			itemIndex,
+			description: `Enter the real ${displayName}; "." and ".." would change the request path.`,
+		});
+	}
+	return encodeURIComponent(id);
+}
+
+/** Joins a credential's base URL and an API path without doubling or dropping slashes. */
+export function joinUrl(baseUrl: string, path: string): string {
+	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** Splits a comma- or newline-separated parameter into trimmed, non-empty entries. */
+export function splitList(value: string | string[] | undefined): string[] {
+	const parts = Array.isArray(value) ? value : (value ?? '').split(/[,\n]/);
+	return parts.map((part) => String(part).trim()).filter((part) => part !== '');
+}

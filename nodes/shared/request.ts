@@ -1,0 +1,129 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { DescribeRefusal } from './errors';
+import { apiRefusalError } from './errors';
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	headers?: IDataObject;
+	qs?: IDataObject;
+	body?: IHttpRequestOptions['body'];
+	/** Stream-friendly multipart bodies set their own content type; JSON bodies leave this off. */
+	json?: boolean;
+	/** Response as raw bytes (downloads) instead of parsed JSON. */
+	binaryResponse?: boolean;
+}
+
+export interface ApiResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+export interface ApiTarget {
+	/** Display name of the API, for error messages. */
+	apiName: string;
+	credentialType: string;
+	describeRefusal: DescribeRefusal;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	const text = body.trim();
+	if (text === '') return {};
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return body;
+	}
+}
+
+function networkErrorCode(error: unknown): string {
+	const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+	if (typeof code === 'string') return code;
+	if (typeof cause?.code === 'string') return cause.code;
+	return 'unknown network error';
+}
+
+/**
+ * The error for a request that got no HTTP answer. Built from the error code only: the
+ * underlying error holds the request options, credentials included.
+ */
+function transportError(
+	node: INode,
+	target: ApiTarget,
+	url: string,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const code = networkErrorCode(error);
+	return new NodeApiError(node, { message: code, code } as JsonObject, {
+		message: `Could not reach ${target.apiName} at ${safeOrigin(url)} (${code})`,
+		description: `Check the Base URL in the ${target.apiName} credential and that n8n can reach it.`,
+		itemIndex,
+	});
+}
+
+/**
+ * Sends one authenticated request and returns the full response. HTTP statuses are
+ * handled here, not by n8n's helper, so that every API refusal reaches the user with
+ * the API's own message and a fix, and no request option (headers, token) ends up in
+ * the error.
+ */
+export async function sendApiRequest(
+	context: IExecuteFunctions,
+	target: ApiTarget,
+	request: ApiRequest,
+	itemIndex?: number,
+): Promise<ApiResponse> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		headers: request.headers,
+		qs: request.qs,
+		body: request.body,
+		json: request.json,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	if (request.binaryResponse) options.encoding = 'arraybuffer';
+
+	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	try {
+		response = await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			target.credentialType,
+			options,
+		);
+	} catch (error) {
+		throw transportError(context.getNode(), target, request.url, error, itemIndex);
+	}
+
+	if (response.statusCode >= 400) {
+		const raw = response.body;
+		const body = parseBody(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw);
+		const refusal = target.describeRefusal(response.statusCode, body);
+		throw apiRefusalError(context.getNode(), response.statusCode, body, refusal, itemIndex);
+	}
+	const body = request.binaryResponse ? response.body : parseBody(response.body);
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
+}
+
+/** Scheme, host and port of a URL, without path, query or user info. */
+export function safeOrigin(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'an invalid URL';
+	}
+}
