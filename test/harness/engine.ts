@@ -1,0 +1,416 @@
+/**
+ * Runs workflows the way n8n does: n8n-core's WorkflowExecute with the real node classes,
+ * credentials applied through each credential type's own `authenticate` block, and binary
+ * data stored by n8n's BinaryDataService (filesystem or default mode).
+ */
+import { Container } from '@n8n/di';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	ErrorReporter,
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+} from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsExpressionResolveValues,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	INodeTypes,
+	IRequestOptionsSimplified,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+	IExecuteData,
+	ICredentials,
+} from 'n8n-workflow';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	NodeConnectionTypes,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+import type { LoadedPackage } from './packageLoader';
+
+export type BinaryMode = 'filesystem' | 'default';
+
+const silentLogger = {
+	error() {},
+	warn() {},
+	info() {},
+	debug() {},
+	scoped() {
+		return silentLogger;
+	},
+};
+
+/** Points n8n's binary data service at a fresh folder, in the given mode. */
+export async function useBinaryDataMode(mode: BinaryMode): Promise<{ storagePath: string; cleanup(): void }> {
+	const storagePath = mkdtempSync(path.join(tmpdir(), 'crm-attachments-binary-'));
+	const config = Object.assign(Object.create(BinaryDataConfig.prototype) as BinaryDataConfig, {
+		mode,
+		availableModes: ['filesystem'],
+		localStoragePath: storagePath,
+		signingSecret: 'test-signing-secret',
+		dbMaxFileSize: 512,
+	});
+	const errorReporter = { error() {}, warn() {}, info() {} } as unknown as ErrorReporter;
+	const service = new BinaryDataService(config, errorReporter, silentLogger as never);
+	await service.init();
+	Container.set(BinaryDataConfig, config);
+	Container.set(ErrorReporter, errorReporter);
+	Container.set(BinaryDataService, service);
+	return { storagePath, cleanup: () => rmSync(storagePath, { recursive: true, force: true }) };
+}
+
+// ---------------------------------------------------------------------------
+// Input: a node that emits items with files, the way Read/Write Files from Disk does
+// (through helpers.prepareBinaryData, so the bytes land in binary storage).
+
+export interface FixtureFile {
+	/** Binary property name; `data` when omitted. */
+	property?: string;
+	fileName: string;
+	/** Omit to let n8n detect it, as Read File does. */
+	mimeType?: string;
+	content: Buffer;
+}
+
+export interface FixtureItem {
+	json?: IDataObject;
+	files?: FixtureFile[];
+}
+
+const fixtures = new Map<string, FixtureItem[]>();
+let fixtureCounter = 0;
+
+class FileSource implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'File Source',
+		name: 'fileSource',
+		group: ['input'],
+		version: 1,
+		description: 'Test input',
+		defaults: { name: 'File Source' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Fixture', name: 'fixture', type: 'string', default: '' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const key = this.getNodeParameter('fixture', 0) as string;
+		const items = fixtures.get(key) ?? [];
+		const output: INodeExecutionData[] = [];
+		for (const [index, item] of items.entries()) {
+			const binary: INodeExecutionData['binary'] = {};
+			for (const file of item.files ?? []) {
+				binary[file.property ?? 'data'] = await this.helpers.prepareBinaryData(
+					file.content,
+					file.fileName,
+					file.mimeType,
+				);
+			}
+			output.push({
+				json: item.json ?? {},
+				...(item.files?.length ? { binary } : {}),
+				pairedItem: { item: index },
+			});
+		}
+		return [output];
+	}
+}
+
+// ---------------------------------------------------------------------------
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Map<string, INodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		const type = this.types.get(nodeType);
+		if (!type) throw new Error(`Unknown node type ${nodeType}`);
+		return NodeHelpers.getVersionedNodeType(type, version);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+/** Applies credential type defaults the way n8n does before a node sees the data. */
+export function withCredentialDefaults(
+	credentialType: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
+	const filled: ICredentialDataDecryptedObject = {};
+	for (const property of credentialType.properties) {
+		if (property.default !== undefined) filled[property.name] = property.default as never;
+	}
+	return { ...filled, ...data };
+}
+
+/** Credentials kept in memory; `authenticate` follows n8n's own credentials helper. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentialTypes: Map<string, ICredentialType>,
+		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	private credentialType(typeName: string): ICredentialType {
+		const type = this.credentialTypes.get(typeName);
+		if (!type) throw new Error(`Unknown credential type ${typeName}`);
+		return type;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		incomingRequestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const requestOptions = incomingRequestOptions as IHttpRequestOptions;
+		const { authenticate } = this.credentialType(typeName);
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type !== 'generic') return requestOptions;
+		requestOptions.headers ??= {};
+		const resolve = (value: string) =>
+			typeof value === 'string' && value.startsWith('=') && workflow && node
+				? String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: credentials } as never,
+							undefined,
+							'',
+						),
+					)
+				: value;
+		const target = requestOptions as unknown as Record<string, Record<string, string>>;
+		for (const [outerKey, values] of Object.entries(authenticate.properties)) {
+			for (const [key, value] of Object.entries(values as Record<string, string>)) {
+				target[outerKey] ??= {};
+				target[outerKey][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication(
+		_helpers: IHttpRequestHelper,
+		_credentials: ICredentialDataDecryptedObject,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used in tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		_mode?: WorkflowExecuteMode,
+		_executeData?: IExecuteData,
+		_raw?: boolean,
+		_expressionResolveValues?: ICredentialsExpressionResolveValues,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.data[type];
+		if (!data) throw new Error(`No test credentials of type ${type}`);
+		return withCredentialDefaults(this.credentialType(type), data);
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string) {
+		return this.credentialType(type).properties;
+	}
+}
+
+let executionCounter = 0;
+
+/** The pieces of additional data WorkflowExecute and the node contexts read in a run. */
+export function buildAdditionalData(
+	credentialsHelper: ICredentialsHelper,
+	hooks?: ExecutionLifecycleHooks,
+	executionId = `test-${++executionCounter}`,
+): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper,
+		hooks,
+		executionId,
+		workflowId: 'test-workflow',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		logAiEvent() {},
+		async executeWorkflow() {
+			throw new Error('sub-workflows are not used in tests');
+		},
+		async getRunExecutionData() {
+			return undefined;
+		},
+		async getRuntimeCredential() {
+			return undefined;
+		},
+		async startRunnerTask() {
+			throw new Error('task runners are not used in tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface NodeUnderTest {
+	/** Node name as in package.json's n8n block, e.g. `invent`. */
+	type: string;
+	parameters: Record<string, unknown>;
+	/** Continue On Fail (n8n's "On Error: Continue" setting). */
+	continueOnFail?: boolean;
+}
+
+export interface RunOptions {
+	pkg: LoadedPackage;
+	node: NodeUnderTest;
+	input: FixtureItem[];
+	/** Credential data by credential type name; defaults are applied as n8n does. */
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+}
+
+export interface RunResult {
+	/** What the node under test output (first output). */
+	items: INodeExecutionData[];
+	/** The node's error when the run stopped on it. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	run: IRun;
+}
+
+const NODE_NAME = 'Node Under Test';
+
+/** Runs `File Source → node under test` through WorkflowExecute and returns the node's output. */
+export async function runNode({ pkg, node, input, credentials }: RunOptions): Promise<RunResult> {
+	const fixtureKey = `fixture-${++fixtureCounter}`;
+	fixtures.set(fixtureKey, input);
+
+	const types = new Map(pkg.nodeTypes);
+	types.set('test.fileSource', new FileSource());
+	const nodeTypes = new TestNodeTypes(types);
+	const fullType = `${pkg.packageName}.${node.type}`;
+	const nodeType = nodeTypes.getByNameAndVersion(fullType);
+
+	const credentialsOfNode: INode['credentials'] = {};
+	for (const { name } of nodeType.description.credentials ?? []) {
+		credentialsOfNode[name] = { id: `${name}-id`, name: `${name} account` };
+	}
+
+	const nodes: INode[] = [
+		{
+			id: 'source',
+			name: 'File Source',
+			type: 'test.fileSource',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { fixture: fixtureKey },
+		},
+		{
+			id: 'under-test',
+			name: NODE_NAME,
+			type: fullType,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: node.parameters as INode['parameters'],
+			credentials: credentialsOfNode,
+			...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+	];
+	const connections = {
+		'File Source': { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
+	};
+	const workflow = new Workflow({ id: 'test-workflow', nodes, connections, active: false, nodeTypes });
+	const workflowData: IWorkflowBase = {
+		id: 'test-workflow',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+
+	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
+	const executionId = `test-${++executionCounter}`;
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const additionalData = buildAdditionalData(credentialsHelper, hooks, executionId);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	try {
+		const run = await workflowExecute.processRunExecutionData(workflow);
+		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+		const sourceError = run.data.resultData.runData['File Source']?.[0]?.error;
+		if (sourceError) throw sourceError;
+		return {
+			items: taskData?.data?.main?.[0] ?? [],
+			error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
+			run,
+		};
+	} finally {
+		fixtures.delete(fixtureKey);
+	}
+}
+
+/** Reads a binary property of an output item back through the binary data service. */
+export async function readOutputBinary(item: INodeExecutionData, property = 'data'): Promise<Buffer> {
+	const binary = item.binary?.[property];
+	if (!binary) throw new Error(`Output item has no binary property ${property}`);
+	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
