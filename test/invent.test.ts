@@ -154,6 +154,9 @@ describe('Contact File → Upload', () => {
 		const result = await run(upload({ contactId }), [{ files: [{ fileName, content }] }]);
 
 		expect(result.error).toBeUndefined();
+		// Filesystem mode: the input file lives in n8n's binary storage, not in the item.
+		const sourceItem = result.run.data.resultData.runData['File Source'][0].data!.main[0]![0];
+		expect(sourceItem.binary!.data.id).toMatch(/^filesystem/);
 		const [request] = invent.requestsTo('POST', /\/files$/);
 		expect(request.path).toBe(`/orgs/c/contacts/${contactId}/files`);
 		expect(request.headers['content-type']).toMatch(/^application\/json/);

@@ -136,7 +136,7 @@ function npmEnv(extra = {}) {
 	return { ...env, ...extra };
 }
 
-function npmCommand() {
+export function npmCommand() {
 	// Use the npm that came with the Node running this script (works with any Node on PATH).
 	const npmCli = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 	return fs.existsSync(npmCli) ? { cmd: process.execPath, pre: [npmCli] } : { cmd: 'npm', pre: [] };
