@@ -127,3 +127,68 @@ export function safeOrigin(url: string): string {
 		return 'an invalid URL';
 	}
 }
+
+/** One hop of a file download: a URL an API handed out, possibly on another host. */
+export interface FileRequest {
+	url: string;
+	/** Send the credential. Only for URLs on the API's own origin: the token must not leave it. */
+	authenticated: boolean;
+}
+
+/**
+ * Fetches one hop of a file download as raw bytes, without following redirects: n8n's
+ * helper would re-send the credential to any origin a redirect names, so the caller
+ * decides for each hop. A 3xx comes back as a response (see its `location` header);
+ * 4xx and 5xx become refusals as in sendApiRequest.
+ */
+export async function sendFileRequest(
+	context: IExecuteFunctions,
+	target: ApiTarget,
+	request: FileRequest,
+	itemIndex?: number,
+): Promise<ApiResponse> {
+	const options: IHttpRequestOptions = {
+		method: 'GET',
+		url: request.url,
+		encoding: 'arraybuffer',
+		disableFollowRedirect: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+
+	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	try {
+		response = request.authenticated
+			? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, options)
+			: await context.helpers.httpRequest(options);
+	} catch (error) {
+		throw request.authenticated
+			? transportError(context.getNode(), target, request.url, error, itemIndex)
+			: fileHostError(context.getNode(), target, request.url, error, itemIndex);
+	}
+
+	if (response.statusCode >= 400) {
+		const raw = response.body;
+		const body = parseBody(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw);
+		const refusal = target.describeRefusal(response.statusCode, body);
+		throw apiRefusalError(context.getNode(), response.statusCode, body, refusal, itemIndex);
+	}
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+}
+
+/** Like transportError, for a file host the user has no credential for (no Base URL to fix). */
+function fileHostError(
+	node: INode,
+	target: ApiTarget,
+	url: string,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const code = networkErrorCode(error);
+	return new NodeApiError(node, { message: code, code } as JsonObject, {
+		message: `Could not download the file from ${safeOrigin(url)} (${code})`,
+		description: `${target.apiName} named this file URL; check that n8n can reach that host.`,
+		itemIndex,
+	});
+}

@@ -1,0 +1,55 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CityPayApi implements ICredentialType {
+	name = 'cityPayApi';
+
+	displayName = 'CityPay API';
+
+	icon: Icon = { light: 'file:../icons/citypay.svg', dark: 'file:../icons/citypay.dark.svg' };
+
+	documentationUrl = 'https://protocol.chat/attachments';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The API token CityPay sends as a Bearer token',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: 'https://api.protocol.chat/v1',
+			description: 'Change only to reach a proxy or a test server. The token is only ever sent to this host.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.token}}',
+			},
+		},
+	};
+
+	// Lists one attachment: cheap, read-only, and refused (401) for a bad token.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/attachments',
+			qs: { limit: 1 },
+		},
+	};
+}

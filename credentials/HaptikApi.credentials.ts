@@ -1,0 +1,57 @@
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Tested by the Haptik node's `haptikApiTest` (see `testedBy`): Haptik has no read-only
+ * route, and a declarative test cannot tell its 401 (bad token) from the 403/400 a
+ * probe gets once the token is accepted.
+ */
+export class HaptikApi implements ICredentialType {
+	name = 'haptikApi';
+
+	displayName = 'Haptik API';
+
+	icon: Icon = { light: 'file:../icons/haptik.svg', dark: 'file:../icons/haptik.dark.svg' };
+
+	documentationUrl = 'https://docs.haptik.ai/bot-as-an-api/how-to-send-file-to-haptik-using-api';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			// Haptik gives each account its own URL; staging is only the documented example.
+			default: 'https://staging-messenger.haptikapi.com',
+			placeholder: 'https://staging-messenger.haptikapi.com',
+			description:
+				'The Haptik API URL for your account, as Haptik gave it to you (the full file upload URL from the dashboard works too)',
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The token Haptik gave you, sent in the Authorization header as a Bearer token',
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			required: true,
+			default: '',
+			description: 'The client ID of your Haptik account, sent in the client-id header',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.token}}',
+				'client-id': '={{$credentials.clientId}}',
+			},
+		},
+	};
+}

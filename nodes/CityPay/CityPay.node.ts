@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperations } from '../shared/router';
+import * as attachment from './actions/attachment';
+
+export class CityPay implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CityPay',
+		name: 'cityPay',
+		icon: { light: 'file:../../icons/citypay.svg', dark: 'file:../../icons/citypay.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Upload, list, rename, download and delete attachments in CityPay',
+		defaults: { name: 'CityPay' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cityPayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Attachment', value: 'attachment' }],
+				default: 'attachment',
+			},
+			...attachment.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperations(this, { attachment });
+	}
+}

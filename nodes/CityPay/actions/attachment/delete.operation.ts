@@ -1,0 +1,22 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { showOnlyFor } from '../../../shared/description';
+import { getPathId } from '../../../shared/parameters';
+import { cityPayRequest } from '../../transport';
+import { attachmentIdProperty } from './shared';
+
+export const description = showOnlyFor('attachment', 'delete', [
+	{
+		...attachmentIdProperty,
+		description: 'ID of the attachment to delete. CityPay deletes the file permanently.',
+	} satisfies INodeProperties,
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
+	const response = await cityPayRequest(this, itemIndex, 'DELETE', `/attachments/${attachmentId}`);
+	const body = response.body;
+	// CityPay documents no response body for a delete; pass one on when it sends it.
+	const hasBody = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0;
+	return [{ json: hasBody ? (body as IDataObject) : { id: decodeURIComponent(attachmentId), deleted: true } }];
+}

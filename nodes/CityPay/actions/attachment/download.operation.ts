@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { showOnlyFor } from '../../../shared/description';
+import { getPathId } from '../../../shared/parameters';
+import { cityPayRequest, downloadAttachmentFile } from '../../transport';
+import { attachmentIdProperty } from './shared';
+
+const properties: INodeProperties[] = [
+	{ ...attachmentIdProperty, description: 'ID of the attachment to download' },
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in',
+	},
+];
+
+export const description = showOnlyFor('attachment', 'download', properties);
+
+function lastPathSegment(url: string): string | undefined {
+	try {
+		const segment = new URL(url).pathname.split('/').pop();
+		return segment ? decodeURIComponent(segment) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
+	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	if (propertyName === '') {
+		throw new NodeOperationError(this.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: 'Enter the name of the binary field to put the file in, for example data.',
+		});
+	}
+
+	const response = await cityPayRequest(this, itemIndex, 'GET', `/attachments/${attachmentId}`);
+	const attachment = response.body as IDataObject;
+	const fileUrl = attachment.file_url;
+	if (typeof fileUrl !== 'string' || fileUrl.trim() === '') {
+		throw new NodeOperationError(this.getNode(), `CityPay sent no file URL for attachment "${decodeURIComponent(attachmentId)}" on item ${itemIndex}`, {
+			itemIndex,
+			description: 'The attachment has no file to download. Check it in CityPay, or upload the file again.',
+		});
+	}
+
+	const file = await downloadAttachmentFile(this, itemIndex, fileUrl.trim());
+	const fileName =
+		(typeof attachment.filename === 'string' && attachment.filename.trim()) || lastPathSegment(fileUrl) || 'attachment';
+	const mimeType = (typeof attachment.file_type === 'string' && attachment.file_type.trim()) || file.contentType;
+	const binary = await this.helpers.prepareBinaryData(file.bytes, fileName, mimeType);
+	return [{ json: attachment, binary: { [propertyName]: binary } }];
+}

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { readBinaryFile } from '../../../shared/binaryInput';
+import { showOnlyFor } from '../../../shared/description';
+import { assertFileAllowed } from '../../../shared/fileRules';
+import { toMultipartForm } from '../../../shared/multipart';
+import { cityPayRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the input binary field containing the file to be uploaded',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				description: 'Name to store the file under, instead of the binary file name',
+			},
+		],
+	},
+];
+
+export const description = showOnlyFor('attachment', 'upload', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const file = await readBinaryFile(this, itemIndex, propertyName, {
+		fileName: options.fileName as string | undefined,
+	});
+	assertFileAllowed(this.getNode(), file, { apiName: 'CityPay' });
+
+	// CityPay: multipart with the bytes in the required `file` field (API docs).
+	const body = await toMultipartForm([], [{ fieldName: 'file', file }]);
+	const response = await cityPayRequest(this, itemIndex, 'POST', '/attachments', { body });
+	return [{ json: response.body as IDataObject }];
+}

@@ -1,0 +1,204 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { defaultFixForStatus, messageFromBody } from '../shared/errors';
+import type { MultipartField, MultipartFile } from '../shared/multipart';
+import { toMultipartForm } from '../shared/multipart';
+import { joinUrl } from '../shared/parameters';
+import type { ApiResponse, ApiTarget } from '../shared/request';
+import { safeOrigin, sendApiRequest } from '../shared/request';
+
+export const HAPTIK_CREDENTIAL_TYPE = 'haptikApi';
+
+// Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
+export const UPLOAD_PATH = '/v1.0/log_file_from_user/';
+
+const HAPTIK: ApiTarget = {
+	apiName: 'Haptik',
+	credentialType: HAPTIK_CREDENTIAL_TYPE,
+	describeRefusal(statusCode, body) {
+		const message =
+			messageFromBody(body, ['error_message', 'message', 'detail']) ?? `Haptik answered HTTP ${statusCode}`;
+		const fixes: Record<number, string> = {
+			400: 'Haptik refused a field. Check User Auth ID, Business ID, Message Type and the file against the message.',
+			401: 'Check the Token and Client ID in the Haptik credential: one of them is missing, wrong or revoked.',
+			403: "Haptik does not know the user with this User Auth ID. Register the user first with Haptik's user API (https://docs.haptik.ai/bot-as-an-api/how-to-createupdate-a-haptik-user-using-api), then send the file.",
+			413: 'Haptik accepts files of at most 10 MB. Compress or split the file before this node.',
+		};
+		return { message, description: fixes[statusCode] ?? defaultFixForStatus(statusCode, 'Haptik') };
+	},
+};
+
+interface HaptikCredentials {
+	baseUrl: string;
+	token: string;
+	clientId: string;
+}
+
+/**
+ * Why the credential cannot be sent, or undefined when it can. Token and Client ID go
+ * into HTTP headers, where a line break would end the header (or let text in after it).
+ * The message names the field, never its value.
+ */
+export function credentialProblem(data: ICredentialDataDecryptedObject): string | undefined {
+	const fields: Array<[keyof HaptikCredentials, string]> = [
+		['baseUrl', 'Base URL'],
+		['token', 'Token'],
+		['clientId', 'Client ID'],
+	];
+	for (const [name, label] of fields) {
+		const value = data[name];
+		if (typeof value !== 'string' || value.trim() === '') return `${label} is empty in the Haptik credential`;
+		if (/[\u0000-\u001f\u007f]/.test(value)) {
+			return `${label} in the Haptik credential contains a line break or another control character`;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * The upload URL. Haptik's dashboard hands out the full upload URL, so a Base URL that
+ * already ends with the route is used as it is.
+ */
+export function uploadUrl(baseUrl: string): string {
+	const trimmed = baseUrl.trim().replace(/\/+$/, '');
+	const route = UPLOAD_PATH.replace(/\/+$/, '');
+	return trimmed.endsWith(route) ? `${trimmed}/` : joinUrl(trimmed, UPLOAD_PATH);
+}
+
+/**
+ * The one place Haptik uploads are sent from a workflow. The credential is checked
+ * before the form is built, so a refused credential never opens the file.
+ */
+export async function haptikUpload(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	fields: MultipartField[],
+	files: MultipartFile[],
+): Promise<ApiResponse> {
+	const credentials = await context.getCredentials(HAPTIK_CREDENTIAL_TYPE, itemIndex);
+	const problem = credentialProblem(credentials);
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `${problem} (item ${itemIndex})`, {
+			itemIndex,
+			description: 'Open the Haptik credential and enter the value Haptik gave you on one line, without line breaks.',
+		});
+	}
+	const form = await toMultipartForm(fields, files);
+	return await sendApiRequest(
+		context,
+		HAPTIK,
+		{ method: 'POST', url: uploadUrl(credentials.baseUrl as string), body: form },
+		itemIndex,
+	);
+}
+
+function statusOf(response: { statusCode?: unknown }): number {
+	return typeof response.statusCode === 'number' ? response.statusCode : 0;
+}
+
+function isJsonObject(body: unknown): body is Record<string, unknown> {
+	if (typeof body === 'string') {
+		try {
+			return isJsonObject(JSON.parse(body) as unknown);
+		} catch {
+			return false;
+		}
+	}
+	return body !== null && typeof body === 'object' && !Array.isArray(body);
+}
+
+function parsedMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		try {
+			return messageFromBody(JSON.parse(body) as unknown, ['error_message', 'message', 'detail']);
+		} catch {
+			return undefined;
+		}
+	}
+	return messageFromBody(body, ['error_message', 'message', 'detail']);
+}
+
+// A probe user id no Haptik account registers, so the probe can never log a message.
+const PROBE_USER = 'n8n-credential-test';
+
+/**
+ * Haptik has no read-only route, so the test posts an upload without a file for a user
+ * that does not exist. Haptik checks the headers first: 401 means the Token or Client ID
+ * is wrong, while a refusal for another reason (403 user not registered, or 400) means
+ * they were accepted. Only `helpers.request` is available in a credential test, so the
+ * headers are set here exactly as the credential's `authenticate` block sets them.
+ */
+export async function testHaptikCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const problem = credentialProblem(data);
+	if (problem) return { status: 'Error', message: `${problem}. Enter it on one line.` };
+
+	const url = uploadUrl(data.baseUrl as string);
+	const origin = safeOrigin(url);
+	let protocol = '';
+	try {
+		protocol = new URL(url).protocol;
+	} catch {
+		// handled below: not a URL at all
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
+	}
+
+	let response: { statusCode?: unknown; body?: unknown };
+	try {
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- ICredentialTestFunctions offers no httpRequest, only request
+		response = await this.helpers.request({
+			method: 'POST',
+			uri: url,
+			headers: { Authorization: `Bearer ${data.token as string}`, 'client-id': data.clientId as string },
+			formData: { auth_id: PROBE_USER, business_id: '0', message_type: '52' },
+			simple: false,
+			resolveWithFullResponse: true,
+			timeout: 20000,
+		});
+	} catch (error) {
+		// Only the error code: the error itself holds the request options, token included.
+		const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+		const reason = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : 'no answer';
+		return {
+			status: 'Error',
+			message: `Could not reach Haptik at ${origin} (${reason}). Check the Base URL and that n8n can reach it.`,
+		};
+	}
+
+	const statusCode = statusOf(response);
+	const haptikMessage = parsedMessage(response.body);
+	if (statusCode === 401) {
+		return {
+			status: 'Error',
+			message: `Haptik refused the Token or Client ID (HTTP 401${haptikMessage ? `: ${haptikMessage}` : ''}). Check both values.`,
+		};
+	}
+	if (statusCode === 404) {
+		return {
+			status: 'Error',
+			message: `No Haptik upload endpoint at ${origin}${UPLOAD_PATH} (HTTP 404). Check the Base URL Haptik gave you.`,
+		};
+	}
+	if ((statusCode === 400 || statusCode === 403) && isJsonObject(response.body)) {
+		return { status: 'OK', message: 'Haptik accepted the Token and Client ID' };
+	}
+	if (statusCode >= 200 && statusCode < 300) {
+		return { status: 'OK', message: 'Haptik accepted the Token and Client ID' };
+	}
+	return {
+		status: 'Error',
+		message: `The server at ${origin} answered HTTP ${statusCode} without a Haptik answer. Check the Base URL Haptik gave you.`,
+	};
+}

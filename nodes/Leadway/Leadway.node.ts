@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperations } from '../shared/router';
+import * as conversation from './actions/conversation';
+
+export class Leadway implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Leadway',
+		name: 'leadway',
+		icon: { light: 'file:../../icons/leadway.svg', dark: 'file:../../icons/leadway.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Upload files to conversations in Leadway',
+		defaults: { name: 'Leadway' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadwayApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Conversation', value: 'conversation' }],
+				default: 'conversation',
+			},
+			...conversation.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperations(this, { conversation });
+	}
+}
