@@ -10,7 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { MultipartField, MultipartFile } from '../shared/multipart';
 import { toMultipartForm } from '../shared/multipart';
-import { joinUrl } from '../shared/parameters';
+import { isHttpUrl, joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
 import { safeOrigin, sendApiRequest } from '../shared/request';
 
@@ -145,13 +145,7 @@ export async function testHaptikCredential(
 
 	const url = uploadUrl(data.baseUrl as string);
 	const origin = safeOrigin(url);
-	let protocol = '';
-	try {
-		protocol = new URL(url).protocol;
-	} catch {
-		// handled below: not a URL at all
-	}
-	if (protocol !== 'http:' && protocol !== 'https:') {
+	if (!isHttpUrl(url)) {
 		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
 	}
 

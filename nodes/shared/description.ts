@@ -14,3 +14,35 @@ export function showOnlyFor(
 		},
 	}));
 }
+
+/** The "Input Binary Field" parameter every upload operation shows (`binaryPropertyName`, default `data`). */
+export function inputBinaryField(hint: string): INodeProperties {
+	return {
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint,
+	};
+}
+
+/** "Return All" and "Limit", as every Get Many operation shows them. */
+export const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

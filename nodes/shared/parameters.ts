@@ -38,3 +38,13 @@ export function splitList(value: string | string[] | undefined): string[] {
 	const parts = Array.isArray(value) ? value : (value ?? '').split(/[,\n]/);
 	return parts.map((part) => String(part).trim()).filter((part) => part !== '');
 }
+
+/** Whether a value is an absolute http(s) URL, the only kind the APIs fetch or accept. */
+export function isHttpUrl(value: string): boolean {
+	try {
+		const { protocol } = new URL(value);
+		return protocol === 'http:' || protocol === 'https:';
+	} catch {
+		return false;
+	}
+}

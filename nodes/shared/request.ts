@@ -19,8 +19,6 @@ export interface ApiRequest {
 	body?: IHttpRequestOptions['body'];
 	/** Stream-friendly multipart bodies set their own content type; JSON bodies leave this off. */
 	json?: boolean;
-	/** Response as raw bytes (downloads) instead of parsed JSON. */
-	binaryResponse?: boolean;
 }
 
 export interface ApiResponse {
@@ -63,60 +61,76 @@ function transportError(
 	target: ApiTarget,
 	url: string,
 	error: unknown,
+	authenticated: boolean,
 	itemIndex?: number,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	const code = networkErrorCode(error);
-	return new NodeApiError(node, { message: code, code } as JsonObject, {
-		message: `Could not reach ${target.apiName} at ${safeOrigin(url)} (${code})`,
-		description: `Check the Base URL in the ${target.apiName} credential and that n8n can reach it.`,
-		itemIndex,
-	});
+	// A file host named by the API has no Base URL the user could fix.
+	const [message, description] = authenticated
+		? [
+				`Could not reach ${target.apiName} at ${safeOrigin(url)} (${code})`,
+				`Check the Base URL in the ${target.apiName} credential and that n8n can reach it.`,
+			]
+		: [
+				`Could not download the file from ${safeOrigin(url)} (${code})`,
+				`${target.apiName} named this file URL; check that n8n can reach that host.`,
+			];
+	return new NodeApiError(node, { message: code, code } as JsonObject, { message, description, itemIndex });
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
 }
 
 /**
- * Sends one authenticated request and returns the full response. HTTP statuses are
- * handled here, not by n8n's helper, so that every API refusal reaches the user with
- * the API's own message and a fix, and no request option (headers, token) ends up in
- * the error.
+ * The one call to n8n's HTTP helpers. HTTP statuses are handled here, not by the helper,
+ * so that every API refusal reaches the user with the API's own message and a fix, and no
+ * request option (headers, token) ends up in the error.
  */
-export async function sendApiRequest(
+async function exchange(
 	context: IExecuteFunctions,
 	target: ApiTarget,
-	request: ApiRequest,
+	options: IHttpRequestOptions,
+	authenticated: boolean,
 	itemIndex?: number,
-): Promise<ApiResponse> {
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: request.url,
-		headers: request.headers,
-		qs: request.qs,
-		body: request.body,
-		json: request.json,
+): Promise<RawResponse> {
+	const fullOptions: IHttpRequestOptions = {
+		...options,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// n8n's helper would otherwise re-send the credential to any host a redirect names.
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
-	if (request.binaryResponse) options.encoding = 'arraybuffer';
-
-	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	let response: RawResponse;
 	try {
-		response = await context.helpers.httpRequestWithAuthentication.call(
-			context,
-			target.credentialType,
-			options,
-		);
+		response = authenticated
+			? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
+			: await context.helpers.httpRequest(fullOptions);
 	} catch (error) {
-		throw transportError(context.getNode(), target, request.url, error, itemIndex);
+		throw transportError(context.getNode(), target, options.url, error, authenticated, itemIndex);
 	}
-
 	if (response.statusCode >= 400) {
 		const raw = response.body;
 		const body = parseBody(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw);
 		const refusal = target.describeRefusal(response.statusCode, body);
 		throw apiRefusalError(context.getNode(), response.statusCode, body, refusal, itemIndex);
 	}
-	const body = request.binaryResponse ? response.body : parseBody(response.body);
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body };
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+}
+
+/** Sends one authenticated API request; the body of the answer comes back parsed. */
+export async function sendApiRequest(
+	context: IExecuteFunctions,
+	target: ApiTarget,
+	request: ApiRequest,
+	itemIndex?: number,
+): Promise<ApiResponse> {
+	const { method, url, headers, qs, body, json } = request;
+	const response = await exchange(context, target, { method, url, headers, qs, body, json }, true, itemIndex);
+	return { ...response, body: parseBody(response.body) };
 }
 
 /** Scheme, host and port of a URL, without path, query or user info. */
@@ -136,10 +150,9 @@ export interface FileRequest {
 }
 
 /**
- * Fetches one hop of a file download as raw bytes, without following redirects: n8n's
- * helper would re-send the credential to any origin a redirect names, so the caller
- * decides for each hop. A 3xx comes back as a response (see its `location` header);
- * 4xx and 5xx become refusals as in sendApiRequest.
+ * Fetches one hop of a file download as raw bytes, without following redirects, so the
+ * caller decides for each hop whether the credential may go along. A 3xx comes back as a
+ * response (see its `location` header); 4xx and 5xx become refusals as in sendApiRequest.
  */
 export async function sendFileRequest(
 	context: IExecuteFunctions,
@@ -147,48 +160,11 @@ export async function sendFileRequest(
 	request: FileRequest,
 	itemIndex?: number,
 ): Promise<ApiResponse> {
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url: request.url,
-		encoding: 'arraybuffer',
-		disableFollowRedirect: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-
-	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
-	try {
-		response = request.authenticated
-			? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, options)
-			: await context.helpers.httpRequest(options);
-	} catch (error) {
-		throw request.authenticated
-			? transportError(context.getNode(), target, request.url, error, itemIndex)
-			: fileHostError(context.getNode(), target, request.url, error, itemIndex);
-	}
-
-	if (response.statusCode >= 400) {
-		const raw = response.body;
-		const body = parseBody(Buffer.isBuffer(raw) ? raw.toString('utf8') : raw);
-		const refusal = target.describeRefusal(response.statusCode, body);
-		throw apiRefusalError(context.getNode(), response.statusCode, body, refusal, itemIndex);
-	}
-	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-}
-
-/** Like transportError, for a file host the user has no credential for (no Base URL to fix). */
-function fileHostError(
-	node: INode,
-	target: ApiTarget,
-	url: string,
-	error: unknown,
-	itemIndex?: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const code = networkErrorCode(error);
-	return new NodeApiError(node, { message: code, code } as JsonObject, {
-		message: `Could not download the file from ${safeOrigin(url)} (${code})`,
-		description: `${target.apiName} named this file URL; check that n8n can reach that host.`,
+	return await exchange(
+		context,
+		target,
+		{ method: 'GET', url: request.url, encoding: 'arraybuffer', disableFollowRedirect: true },
+		request.authenticated,
 		itemIndex,
-	});
+	);
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
+import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
 import { cityPayRequest } from '../../transport';
 
 /** CityPay: `limit` is at most 100 per page (API docs). */
@@ -16,22 +16,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'xgQQXg3hrtjh7AvZ',
 		description: 'Only list the attachments of this conversation. Leave empty to list all attachments.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimit,
 ];
 
 export const description = showOnlyFor('attachment', 'getMany', properties);

@@ -1,20 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { readBinaryFile } from '../../../shared/binaryInput';
-import { showOnlyFor } from '../../../shared/description';
+import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import { toMultipartForm } from '../../../shared/multipart';
 import { cityPayRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field containing the file to be uploaded',
-	},
+	inputBinaryField('The name of the input binary field containing the file to be uploaded'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readBinaryFile } from '../../../shared/binaryInput';
-import { showOnlyFor } from '../../../shared/description';
+import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
 import type { MessageTypeChoice } from '../../rules';
 import { acceptFile, messageTypeFor } from '../../rules';
@@ -26,14 +26,7 @@ const properties: INodeProperties[] = [
 		placeholder: '1234',
 		description: 'Numeric ID of the Haptik channel or queue to log the message on',
 	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field containing the file to be sent',
-	},
+	inputBinaryField('The name of the input binary field containing the file to be sent'),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',

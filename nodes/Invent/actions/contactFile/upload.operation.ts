@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readBinaryFile } from '../../../shared/binaryInput';
-import { showOnlyFor } from '../../../shared/description';
+import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
-import { getPathId, splitList } from '../../../shared/parameters';
+import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
 import { inventRequest, organizationPath } from '../../transport';
 
 /** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
@@ -32,12 +32,7 @@ const properties: INodeProperties[] = [
 		default: 'binary',
 	},
 	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the input binary field containing the file to be uploaded',
+		...inputBinaryField('The name of the input binary field containing the file to be uploaded'),
 		displayOptions: { show: { inputType: ['binary'] } },
 	},
 	{
@@ -108,13 +103,7 @@ function getAllowedTypes(context: IExecuteFunctions, itemIndex: number, value: u
 
 function getFileUrl(context: IExecuteFunctions, itemIndex: number): string {
 	const fileUrl = (context.getNodeParameter('fileUrl', itemIndex, '') as string).trim();
-	let protocol = '';
-	try {
-		protocol = new URL(fileUrl).protocol;
-	} catch {
-		// handled below: not a URL at all
-	}
-	if (protocol !== 'http:' && protocol !== 'https:') {
+	if (!isHttpUrl(fileUrl)) {
 		throw new NodeOperationError(context.getNode(), `File URL is not a valid http(s) URL on item ${itemIndex}`, {
 			itemIndex,
 			description: `Enter a full public URL starting with https:// (got "${fileUrl.slice(0, 100)}").`,

@@ -7,7 +7,7 @@ import { showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { MultipartField } from '../../../shared/multipart';
 import { toMultipartForm } from '../../../shared/multipart';
-import { splitList } from '../../../shared/parameters';
+import { isHttpUrl, splitList } from '../../../shared/parameters';
 import type { UploadAnswer, UploadedFile } from '../../helpers';
 import { chunk, describeUploaded, mergeUploadAnswers, readUploadAnswer } from '../../helpers';
 import {
@@ -116,13 +116,7 @@ function textParameter(context: IExecuteFunctions, name: string, itemIndex: numb
 function getAttachmentUrls(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
 	const urls = splitList(value as string | string[] | undefined);
 	for (const url of urls) {
-		let protocol = '';
-		try {
-			protocol = new URL(url).protocol;
-		} catch {
-			// handled below: not a URL at all
-		}
-		if (protocol !== 'http:' && protocol !== 'https:') {
+		if (!isHttpUrl(url)) {
 			throw new NodeOperationError(context.getNode(), `Attachment URL is not a valid http(s) URL on item ${itemIndex}`, {
 				itemIndex,
 				description: `Enter full URLs starting with https:// (got "${url.slice(0, 100)}").`,
