@@ -8,5 +8,8 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
 	},
 	setupFiles: ['<rootDir>/test/harness/setupEnv.ts'],
+	// The secrets check: workers record what users see; teardown fails the run on any secret in it.
+	globalSetup: '<rootDir>/test/harness/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/harness/globalTeardown.ts',
 	testTimeout: 60000,
 };

@@ -48,6 +48,9 @@ export class CityPayApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// A redirect fails the test instead of carrying the token to wherever it points.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			url: '/attachments',
 			qs: { limit: 1 },
 		},

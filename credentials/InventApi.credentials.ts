@@ -48,6 +48,9 @@ export class InventApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// A redirect fails the test instead of carrying the token to wherever it points.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			url: '/orgs/c/contacts',
 			qs: { take: 1 },
 		},

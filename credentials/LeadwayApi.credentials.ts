@@ -67,6 +67,9 @@ export class LeadwayApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// A redirect fails the test instead of carrying the token to wherever it points.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 			url: '={{ ($credentials.locationId || "").trim() ? "/locations/" + encodeURIComponent($credentials.locationId.trim()) : "/conversations/search?limit=1" }}',
 		},
 		rules: [

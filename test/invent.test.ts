@@ -262,7 +262,10 @@ describe('Contact File → Upload', () => {
 
 	it('surfaces rate limiting as an API error', async () => {
 		invent.rateLimitNext = 1;
-		const result = await run(upload({ contactId }), [{ files: [{ fileName: 'logo.png', content: png }] }]);
+		// With retries off the first 429 is final (test/faults.test.ts covers the retries).
+		const result = await run(upload({ contactId, requestOptions: { maxRetries: 0 } }), [
+			{ files: [{ fileName: 'logo.png', content: png }] },
+		]);
 		expect(result.error?.message).toBe('Too many requests');
 		expect(result.error?.httpCode).toBe('429');
 	});

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/description';
 import { routeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 
@@ -28,6 +29,7 @@ export class CityPay implements INodeType {
 				default: 'attachment',
 			},
 			...attachment.description,
+			requestOptionsProperty,
 		],
 	};
 

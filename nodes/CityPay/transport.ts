@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { ApiRequest, ApiResponse, ApiTarget } from '../shared/request';
-import { sendApiRequest, sendFileRequest } from '../shared/request';
+import { getRequestPolicy, sendApiRequest, sendFileRequest } from '../shared/request';
 import { joinUrl } from '../shared/parameters';
 
 const CREDENTIAL_TYPE = 'cityPayApi';
@@ -43,6 +44,11 @@ const CITYPAY_FILES: ApiTarget = {
 
 async function baseUrlOf(context: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const credentials = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE, itemIndex);
+	assertCredentialFields(context, itemIndex, credentials, {
+		apiName: 'CityPay',
+		urlFields: { baseUrl: 'Base URL' },
+		headerFields: { token: 'Token' },
+	});
 	return credentials.baseUrl;
 }
 
@@ -52,10 +58,15 @@ export async function cityPayRequest(
 	itemIndex: number,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs, headers }: Pick<ApiRequest, 'body' | 'qs' | 'headers'> = {},
+	options: Pick<ApiRequest, 'body' | 'buildBody' | 'qs' | 'headers' | 'ifUnsure' | 'emptyAnswerOk'> = {},
 ): Promise<ApiResponse> {
 	const url = joinUrl(await baseUrlOf(context, itemIndex), path);
-	return await sendApiRequest(context, CITYPAY, { method, url, body, qs, headers }, itemIndex);
+	return await sendApiRequest(
+		context,
+		CITYPAY,
+		{ method, url, ...options, policy: getRequestPolicy(context, itemIndex) },
+		itemIndex,
+	);
 }
 
 function parseHttpUrl(value: string, base?: string): URL | undefined {
@@ -96,7 +107,7 @@ export async function downloadAttachmentFile(
 		const response = await sendFileRequest(
 			context,
 			CITYPAY_FILES,
-			{ url: url.href, authenticated: url.origin === apiOrigin },
+			{ url: url.href, authenticated: url.origin === apiOrigin, policy: getRequestPolicy(context, itemIndex) },
 			itemIndex,
 		);
 		const location = response.headers.location;

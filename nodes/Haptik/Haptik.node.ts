@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/description';
 import { routeOperations } from '../shared/router';
 import * as file from './actions/file';
 import { testHaptikCredential } from './transport';
@@ -30,6 +31,7 @@ export class Haptik implements INodeType {
 				default: 'file',
 			},
 			...file.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -20,6 +20,8 @@ export const HAPTIK_FILE_RULES: FileRules = {
 	// Haptik: 10 MB max (API docs).
 	maxBytes: 10 * 1024 * 1024,
 	extensions: [...DOCUMENT_EXTENSIONS, ...IMAGE_EXTENSIONS],
+	// Haptik picks image or document handling from the extension, so a PDF named .png is refused.
+	mimeMustMatchExtension: true,
 };
 
 const EXTENSIONS_BY_KIND: Record<FileKind, readonly string[]> = {

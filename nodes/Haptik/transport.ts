@@ -7,12 +7,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { MultipartField, MultipartFile } from '../shared/multipart';
 import { toMultipartForm } from '../shared/multipart';
 import { isHttpUrl, joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
-import { safeOrigin, sendApiRequest } from '../shared/request';
+import { getRequestPolicy, safeOrigin, sendApiRequest } from '../shared/request';
 
 export const HAPTIK_CREDENTIAL_TYPE = 'haptikApi';
 
@@ -90,11 +91,25 @@ export async function haptikUpload(
 			description: 'Open the Haptik credential and enter the value Haptik gave you on one line, without line breaks.',
 		});
 	}
-	const form = await toMultipartForm(fields, files);
+	assertCredentialFields(context, itemIndex, credentials, {
+		apiName: 'Haptik',
+		urlFields: { baseUrl: 'Base URL' },
+		headerFields: { token: 'Token', clientId: 'Client ID' },
+	});
 	return await sendApiRequest(
 		context,
 		HAPTIK,
-		{ method: 'POST', url: uploadUrl(credentials.baseUrl as string), body: form },
+		{
+			method: 'POST',
+			url: uploadUrl(credentials.baseUrl as string),
+			// A fresh form per attempt: the file streams into the request and can be read once.
+			buildBody: async () => await toMultipartForm(fields, files),
+			policy: getRequestPolicy(context, itemIndex),
+			ifUnsure: {
+				outcome: 'The file may or may not have reached the Haptik conversation',
+				check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
+			},
+		},
 		itemIndex,
 	);
 }

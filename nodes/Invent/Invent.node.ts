@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptionsProperty } from '../shared/description';
 import { routeOperations } from '../shared/router';
 import * as contact from './actions/contact';
 import * as contactFile from './actions/contactFile';
@@ -41,6 +42,7 @@ export class Invent implements INodeType {
 			},
 			...contact.description,
 			...contactFile.description,
+			requestOptionsProperty,
 		],
 	};
 

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
-import type { ApiResponse, ApiTarget } from '../shared/request';
-import { sendApiRequest } from '../shared/request';
+import type { ApiResponse, ApiTarget, UncertainOutcome } from '../shared/request';
+import { getRequestPolicy, sendApiRequest } from '../shared/request';
 import { getPathId, joinUrl } from '../shared/parameters';
 
 const INVENT: ApiTarget = {
@@ -30,13 +31,27 @@ export async function inventRequest(
 	itemIndex: number,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs }: { body?: IDataObject; qs?: IDataObject } = {},
+	{ body, qs, ifUnsure }: { body?: IDataObject; qs?: IDataObject; ifUnsure?: UncertainOutcome } = {},
 ): Promise<ApiResponse> {
 	const credentials = await context.getCredentials<{ baseUrl: string }>('inventApi', itemIndex);
+	assertCredentialFields(context, itemIndex, credentials, {
+		apiName: 'Invent',
+		urlFields: { baseUrl: 'Base URL' },
+		headerFields: { apiKey: 'API Key' },
+	});
+	// JSON bodies (the file travels base64 inside) can be sent again as they are.
 	return await sendApiRequest(
 		context,
 		INVENT,
-		{ method, url: joinUrl(credentials.baseUrl, path), body, qs, json: true },
+		{
+			method,
+			url: joinUrl(credentials.baseUrl, path),
+			body,
+			qs,
+			json: true,
+			ifUnsure,
+			policy: getRequestPolicy(context, itemIndex),
+		},
 		itemIndex,
 	);
 }

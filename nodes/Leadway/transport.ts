@@ -1,11 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { MultipartBody } from '../shared/multipart';
 import { joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
-import { sendApiRequest } from '../shared/request';
+import { getRequestPolicy, sendApiRequest } from '../shared/request';
 
 export interface LeadwayCredentials {
 	accessToken: string;
@@ -65,7 +66,7 @@ const LEADWAY: ApiTarget = {
 };
 
 function refuseCredentialField(context: IExecuteFunctions, itemIndex: number, field: string, problem: string): never {
-	throw new NodeOperationError(context.getNode(), `${field} in the Leadway credential ${problem}`, {
+	throw new NodeOperationError(context.getNode(), `${field} in the Leadway credential ${problem} (item ${itemIndex})`, {
 		itemIndex,
 		description: `Edit the Leadway credential and fix ${field}.`,
 	});
@@ -91,21 +92,39 @@ export async function getLeadwayCredentials(
 	if (/[\r\n]/.test(String(credentials.accessToken ?? ''))) {
 		refuseCredentialField(context, itemIndex, 'Token', 'contains a line break; paste the token again as one line');
 	}
+	assertCredentialFields(context, itemIndex, { ...credentials }, {
+		apiName: 'Leadway',
+		urlFields: { baseUrl: 'Base URL' },
+		headerFields: { accessToken: 'Token', apiVersion: 'API Version' },
+	});
 	return credentials;
 }
 
-/** The one place Leadway requests are made: a multipart POST to a Leadway path. */
+/**
+ * The one place Leadway requests are made: a multipart POST to a Leadway path. The form is
+ * built again for each attempt, as its files stream into the request and can be read once.
+ */
 export async function leadwayMultipartRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	path: string,
-	body: MultipartBody,
+	buildBody: () => Promise<MultipartBody>,
 ): Promise<ApiResponse> {
 	const credentials = await getLeadwayCredentials(context, itemIndex);
 	return await sendApiRequest(
 		context,
 		LEADWAY,
-		{ method: 'POST', url: joinUrl(credentials.baseUrl, path), body, json: false },
+		{
+			method: 'POST',
+			url: joinUrl(credentials.baseUrl, path),
+			buildBody,
+			json: false,
+			policy: getRequestPolicy(context, itemIndex),
+			ifUnsure: {
+				outcome: 'The files may or may not have arrived in Leadway',
+				check: 'Check the conversation in Leadway before running this item again, so the files are not sent twice.',
+			},
+		},
 		itemIndex,
 	);
 }

@@ -46,3 +46,44 @@ export const returnAllAndLimit: INodeProperties[] = [
 		displayOptions: { show: { returnAll: [false] } },
 	},
 ];
+
+/**
+ * "Request Options", shown on every operation of every node: how often to retry a request
+ * that surely had no effect, how long to wait before each retry, and how long to wait for
+ * an answer. Read back with `getRequestPolicy` (./request).
+ */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 3,
+			description:
+				'How many times to send a request again after a rate limit (429), an unavailable service (503) or a connection that never opened. Reads, renames and deletes are also retried after server errors and dropped connections. An upload is never sent again when the file may already have arrived.',
+		},
+		{
+			displayName: 'Retry Delay',
+			name: 'retryDelay',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 1000,
+			description:
+				'Milliseconds to wait before the first retry; each further retry waits about twice as long. A Retry-After from the API is used instead when it sends one (at most 60 seconds).',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 300000,
+			description: 'Milliseconds to wait for the API to answer one request, upload included, before giving up',
+		},
+	],
+};

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile } from './binaryInput';
-import { extensionsForMimeType } from './mime';
+import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
 
 /** What an API accepts, checked before any byte is sent. */
 export interface FileRules {
@@ -13,6 +13,44 @@ export interface FileRules {
 	extensions?: readonly string[];
 	/** Allowed MIME patterns such as image/*, application/pdf or *\/*. */
 	mimePatterns?: readonly string[];
+	/**
+	 * Refuse a file whose name's extension and MIME type name different kinds of file
+	 * (see `mimeKind`). For APIs that decide the type from the extension, where a PDF
+	 * named photo.png would be stored and shown as an image.
+	 */
+	mimeMustMatchExtension?: boolean;
+}
+
+/** File systems and multipart parsers cap a name at 255 bytes (UTF-8). */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * Why a file name cannot be sent, or undefined. A path separator would name a folder the
+ * API does not have (multipart encoders also drop what comes before it), a control
+ * character can split a header or a log line, and over 255 bytes is beyond what file
+ * systems and the APIs store. Unicode is fine: names are sent as UTF-8.
+ */
+export function fileNameProblem(fileName: string): string | undefined {
+	if (fileName.trim() === '') return 'is empty';
+	if (/[/\\]/.test(fileName)) return 'contains a path separator ("/" or "\\")';
+	if (/[\u0000-\u001f\u007f]/.test(fileName)) return 'contains a line break or another control character';
+	if (fileName === '.' || fileName === '..') return 'is not a file name';
+	const bytes = Buffer.byteLength(fileName, 'utf8');
+	if (bytes > MAX_FILE_NAME_BYTES) return `is ${bytes} bytes long, over the ${MAX_FILE_NAME_BYTES}-byte limit`;
+	return undefined;
+}
+
+/**
+ * The kind of file a MIME type names, coarse on purpose: image, media (audio and video,
+ * which share containers such as mp4 and mpeg) or document (text and application, since
+ * e.g. CSV travels as text/csv or application/vnd.ms-excel). Undefined for "unknown".
+ */
+export function mimeKind(mimeType: string): 'image' | 'media' | 'document' | undefined {
+	const type = mimeType.split(';')[0].trim().toLowerCase();
+	if (type === '' || type === GENERIC_MIME_TYPE) return undefined;
+	if (type.startsWith('image/')) return 'image';
+	if (type.startsWith('audio/') || type.startsWith('video/')) return 'media';
+	return 'document';
 }
 
 export function formatBytes(bytes: number): string {
@@ -55,6 +93,15 @@ function refuse(node: INode, file: BinaryFile, message: string, description: str
 
 /** Throws a NodeOperationError naming the item, the file, the rule and the fix when a file breaks a rule. */
 export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRules): void {
+	const nameProblem = fileNameProblem(file.fileName);
+	if (nameProblem) {
+		refuse(
+			node,
+			file,
+			`the file name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
+			`Set the File Name option, or rename the file in binary property "${file.propertyName}" before this node, to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
+		);
+	}
 	const name = `"${file.fileName}"`;
 	if (file.size === 0) {
 		refuse(
@@ -84,6 +131,20 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 				file,
 				`file ${name} has ${found}, which ${rules.apiName} does not accept`,
 				`${rules.apiName} accepts: ${allowed.join(', ')}. Convert the file, or set a file name with one of these extensions.`,
+			);
+		}
+	}
+	if (rules.mimeMustMatchExtension) {
+		const own = fileExtension(file.fileName);
+		const byName = own ? mimeTypeFromFileName(file.fileName) : undefined;
+		const nameKind = byName ? mimeKind(byName) : undefined;
+		const typeKind = mimeKind(file.mimeType);
+		if (nameKind && typeKind && nameKind !== typeKind) {
+			refuse(
+				node,
+				file,
+				`file ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
+				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of binary property "${file.propertyName}".`,
 			);
 		}
 	}

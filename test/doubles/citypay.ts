@@ -204,7 +204,8 @@ async function parseUpload(request: RecordedRequest): Promise<ParsedUpload | { e
 	}
 	let parser: busboy.Busboy;
 	try {
-		parser = busboy({ headers: request.headers });
+		// File names arrive as UTF-8, as browsers send them (WHATWG multipart/form-data).
+		parser = busboy({ headers: request.headers, defParamCharset: 'utf8' });
 	} catch (parseError) {
 		return { error: `Malformed multipart body: ${(parseError as Error).message}` };
 	}

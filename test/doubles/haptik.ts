@@ -52,6 +52,8 @@ function parseMultipart(request: RecordedRequest): Promise<ParsedForm> {
 		try {
 			busboy = Busboy({
 				headers: request.headers,
+				// File names arrive as UTF-8, as browsers send them (WHATWG multipart/form-data).
+				defParamCharset: 'utf8',
 				// +1 so an oversized file is detected, not silently cut at the limit.
 				limits: { fileSize: MAX_FILE_BYTES + 1, files: 2, fields: 10, parts: 12 },
 			});

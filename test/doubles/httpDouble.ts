@@ -10,6 +10,10 @@ export interface RecordedRequest {
 	query: URLSearchParams;
 	headers: IncomingMessage['headers'];
 	body: Buffer;
+	/** When the request (or the part of it that arrived) was read, from Date.now(). */
+	receivedAt: number;
+	/** The fault the double answered this request with, if any. */
+	fault?: Fault['kind'];
 }
 
 export interface DoubleResponse {
@@ -28,10 +32,54 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 	return { status, body, headers };
 }
 
+/**
+ * A misbehaving server, switched on per double with `failNext` (the next requests, in
+ * order) or `failAlways`. Faults apply to whatever request comes next, before the API's
+ * own routing, so every double gets the same ones.
+ */
+export type Fault =
+	/** Read part of the body (at least `afterBytes`, or all of a smaller one), then destroy the socket. */
+	| { kind: 'reset'; afterBytes: number }
+	/** Read the request and never answer, until the client gives up. */
+	| { kind: 'hang' }
+	/** Answer with this instead of the API. */
+	| { kind: 'answer'; name: string; response: DoubleResponse };
+
+const HTML_BAD_GATEWAY = Buffer.from(
+	'<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n',
+);
+
+export const faults = {
+	resetMidUpload: (afterBytes = 64 * 1024): Fault => ({ kind: 'reset', afterBytes }),
+	rateLimited: (retryAfter?: string): Fault => ({
+		kind: 'answer',
+		name: 'rateLimited',
+		response: json(429, { message: 'Too many requests' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
+	}),
+	serverError: (): Fault => ({ kind: 'answer', name: 'serverError', response: json(500, { message: 'Internal server error' }) }),
+	unavailable: (): Fault => ({ kind: 'answer', name: 'unavailable', response: json(503, { message: 'Service unavailable' }) }),
+	hang: (): Fault => ({ kind: 'hang' }),
+	malformedJson: (): Fault => ({
+		kind: 'answer',
+		name: 'malformedJson',
+		response: { status: 200, body: Buffer.from('{"id": "att_1", "filename": '), headers: { 'content-type': 'application/json' } },
+	}),
+	emptyBody: (): Fault => ({ kind: 'answer', name: 'emptyBody', response: { status: 200, body: Buffer.alloc(0) } }),
+	htmlBadGateway: (): Fault => ({
+		kind: 'answer',
+		name: 'htmlBadGateway',
+		response: { status: 502, body: HTML_BAD_GATEWAY, headers: { 'content-type': 'text/html' } },
+	}),
+};
+
 export class HttpDouble {
 	readonly requests: RecordedRequest[] = [];
 
 	private server?: Server;
+
+	private readonly queuedFaults: Fault[] = [];
+
+	private standingFault?: Fault;
 
 	constructor(private readonly handle: Handler) {}
 
@@ -52,14 +100,39 @@ export class HttpDouble {
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 	}
 
+	/** Answers the next requests with these faults, one each, in order; then the API answers again. */
+	failNext(...faultsInOrder: Fault[]): this {
+		this.queuedFaults.push(...faultsInOrder);
+		return this;
+	}
+
+	/** Answers every request with this fault (after any queued ones) until `clearFaults`. */
+	failAlways(fault: Fault): this {
+		this.standingFault = fault;
+		return this;
+	}
+
+	clearFaults(): void {
+		this.queuedFaults.length = 0;
+		this.standingFault = undefined;
+	}
+
 	/** Requests whose path matches, e.g. `requestsTo('POST', /\/files$/)`. */
 	requestsTo(method: string, path: RegExp): RecordedRequest[] {
 		return this.requests.filter((request) => request.method === method && path.test(request.path));
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const fault = this.queuedFaults.shift() ?? this.standingFault;
+		// Kept now: leaving the body loop early detaches the socket from the request.
+		const socket = req.socket;
 		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
+		let received = 0;
+		for await (const chunk of req) {
+			chunks.push(chunk as Buffer);
+			received += (chunk as Buffer).length;
+			if (fault?.kind === 'reset' && received >= fault.afterBytes) break;
+		}
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const request: RecordedRequest = {
 			method: req.method ?? 'GET',
@@ -67,11 +140,20 @@ export class HttpDouble {
 			query: url.searchParams,
 			headers: req.headers,
 			body: Buffer.concat(chunks),
+			receivedAt: Date.now(),
+			...(fault ? { fault: fault.kind } : {}),
 		};
 		this.requests.push(request);
+		if (fault?.kind === 'reset') {
+			// Mid-upload when the body is larger than afterBytes: the rest never arrives.
+			socket.destroy();
+			return;
+		}
+		// The client times out and closes the socket; stop() closes any left open.
+		if (fault?.kind === 'hang') return;
 		let response: DoubleResponse;
 		try {
-			response = await this.handle(request);
+			response = fault?.kind === 'answer' ? fault.response : await this.handle(request);
 		} catch (error) {
 			response = json(500, { message: `double failed: ${(error as Error).message}` });
 		}

@@ -66,6 +66,8 @@ async function parseMultipart(request: RecordedRequest, maxFileBytes: number): P
 	await new Promise<void>((resolve, reject) => {
 		const parser = busboy({
 			headers: request.headers,
+			// File names arrive as UTF-8, as browsers send them (WHATWG multipart/form-data).
+			defParamCharset: 'utf8',
 			// busboy marks a file truncated once it reaches the limit, so allow one byte more
 			// and refuse what goes over: a file of exactly the limit is accepted.
 			limits: { fileSize: maxFileBytes + 1, files: MAX_FILES },

@@ -15,6 +15,7 @@ import type {
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { buildAdditionalData, TestCredentialsHelper, withCredentialDefaults } from './engine';
+import { recordForLeakScan, secretsOf } from './leakScan';
 import type { LoadedPackage } from './packageLoader';
 
 function findTestFunction(pkg: LoadedPackage, credentialTypeName: string): ICredentialTestFunction | undefined {
@@ -28,7 +29,18 @@ function findTestFunction(pkg: LoadedPackage, credentialTypeName: string): ICred
 	return undefined;
 }
 
+/** The credential dialog's "Test" button; what it shows the user is recorded for the secrets check. */
 export async function testCredential(
+	pkg: LoadedPackage,
+	credentialTypeName: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeCredentialTestResult> {
+	const result = await runCredentialTest(pkg, credentialTypeName, data);
+	recordForLeakScan('testCredential', secretsOf(pkg.credentialTypes.get(credentialTypeName), data), [result]);
+	return result;
+}
+
+async function runCredentialTest(
 	pkg: LoadedPackage,
 	credentialTypeName: string,
 	data: ICredentialDataDecryptedObject,

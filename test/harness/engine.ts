@@ -45,6 +45,7 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
+import { recordForLeakScan, secretsOf } from './leakScan';
 import type { LoadedPackage } from './packageLoader';
 
 export type BinaryMode = 'filesystem' | 'default';
@@ -398,11 +399,19 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 		const sourceError = run.data.resultData.runData['File Source']?.[0]?.error;
 		if (sourceError) throw sourceError;
-		return {
+		const result: RunResult = {
 			items: taskData?.data?.main?.[0] ?? [],
 			error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 			run,
 		};
+		// Everything the user sees of this run: output items, the error (message, description,
+		// serialized), and the run data n8n stores and shows in the execution view.
+		recordForLeakScan(
+			'runNode',
+			Object.entries(credentials).flatMap(([type, data]) => secretsOf(pkg.credentialTypes.get(type), data)),
+			[result.items, result.error?.message, result.error?.description, result.error, run.data.resultData],
+		);
+		return result;
 	} finally {
 		fixtures.delete(fixtureKey);
 	}

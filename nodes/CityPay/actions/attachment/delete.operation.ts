@@ -14,7 +14,9 @@ export const description = showOnlyFor('attachment', 'delete', [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
-	const response = await cityPayRequest(this, itemIndex, 'DELETE', `/attachments/${attachmentId}`);
+	const response = await cityPayRequest(this, itemIndex, 'DELETE', `/attachments/${attachmentId}`, {
+		emptyAnswerOk: true,
+	});
 	const body = response.body;
 	// CityPay documents no response body for a delete; pass one on when it sends it.
 	const hasBody = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0;

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
+import { fileNameProblem } from '../../../shared/fileRules';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayRequest } from '../../transport';
 import { attachmentIdProperty } from './shared';
@@ -37,6 +38,13 @@ function getNewFileName(context: IExecuteFunctions, itemIndex: number): string {
 	}
 	if (fileName === '.' || fileName === '..') {
 		refuse(`New File Name "${fileName}" is not a file name`, 'Enter a real file name, for example invoice.pdf.');
+	}
+	const problem = fileNameProblem(fileName);
+	if (problem) {
+		refuse(
+			`New File Name ${JSON.stringify(fileName.slice(0, 80))} ${problem}`,
+			'Enter a plain file name of at most 255 bytes, on one line, for example invoice.pdf.',
+		);
 	}
 	return fileName;
 }

@@ -37,7 +37,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	assertFileAllowed(this.getNode(), file, { apiName: 'CityPay' });
 
 	// CityPay: multipart with the bytes in the required `file` field (API docs).
-	const body = await toMultipartForm([], [{ fieldName: 'file', file }]);
-	const response = await cityPayRequest(this, itemIndex, 'POST', '/attachments', { body });
+	const response = await cityPayRequest(this, itemIndex, 'POST', '/attachments', {
+		// A fresh form per attempt: the file streams into the request and can be read once.
+		buildBody: async () => await toMultipartForm([], [{ fieldName: 'file', file }]),
+		ifUnsure: {
+			outcome: 'The file may or may not have arrived in CityPay',
+			check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
+		},
+	});
 	return [{ json: response.body as IDataObject }];
 }

@@ -53,6 +53,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const response = await inventRequest(this, itemIndex, 'POST', `${organizationPath(this, itemIndex)}/contacts`, {
 		body,
+		ifUnsure: {
+			outcome: 'The contact may or may not have been created in Invent',
+			check: 'Look for it in Invent (Contact → Get Many with a filter) before running this item again, so it is not created twice.',
+		},
 	});
 	return [{ json: response.body as IDataObject }];
 }

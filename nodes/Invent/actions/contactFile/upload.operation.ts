@@ -135,6 +135,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (allowedTypes.length > 0) body.allowed_types = allowedTypes;
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const response = await inventRequest(this, itemIndex, 'POST', path, { body });
+	const response = await inventRequest(this, itemIndex, 'POST', path, {
+		body,
+		ifUnsure: {
+			outcome: 'The file may or may not have arrived in Invent',
+			check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",
+		},
+	});
 	return [{ json: response.body as IDataObject }];
 }

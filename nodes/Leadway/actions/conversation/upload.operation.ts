@@ -156,6 +156,8 @@ function assertFilesAllowed(context: IExecuteFunctions, itemIndex: number, files
 			apiName: 'Leadway',
 			maxBytes: LEADWAY_MAX_FILE_BYTES,
 			extensions: LEADWAY_EXTENSIONS,
+			// Leadway checks the type by extension: a name and MIME type of different kinds would mislabel the file.
+			mimeMustMatchExtension: true,
 		});
 	}
 	// Leadway answers with URLs keyed by file name: two files of one name would lose a URL.
@@ -249,13 +251,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (chatServiceSid) fields.push(['chatServiceSid', chatServiceSid]);
 		if (isGroupSms) fields.push(['isGroupSms', 'true']);
 
-		const form = await toMultipartForm(
-			fields,
-			batch.map((file) => ({ fieldName: 'fileAttachment', file })),
-		);
+		const buildForm = async () =>
+			await toMultipartForm(
+				fields,
+				batch.map((file) => ({ fieldName: 'fileAttachment', file })),
+			);
 		let body: unknown;
 		try {
-			({ body } = await leadwayMultipartRequest(this, itemIndex, UPLOAD_PATH, form));
+			({ body } = await leadwayMultipartRequest(this, itemIndex, UPLOAD_PATH, buildForm));
 		} catch (error) {
 			const progress = {
 				sent: batches.slice(0, batchIndex).flat(),

@@ -1,0 +1,173 @@
+import type { IHttpRequestMethods } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+/** Error codes of connections that failed before any byte of the request was sent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Error codes of connections that broke or timed out after the request may have arrived. */
+const DROPPED_CODES = new Set([
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Codes of a request that ran out of time (the client gave up waiting). */
+const TIMEOUT_CODES = new Set([
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+const IDEMPOTENT_METHODS: readonly IHttpRequestMethods[] = ['GET', 'HEAD', 'PUT', 'DELETE'];
+
+/** Statuses that say the server did nothing with the request: safe to send again whatever the method. */
+const NOTHING_DONE_STATUSES = [429, 503];
+
+/** Statuses after which only a request that can be repeated without harm is sent again. */
+const IDEMPOTENT_RETRY_STATUSES = [500, 502, 504];
+
+/** The defaults of the node's Request Options. */
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_TIMEOUT_MS = 300_000;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+/** The longest wait before one retry, whatever Retry-After asks for. */
+export const MAX_RETRY_WAIT_MS = 60_000;
+
+export type AttemptOutcome =
+	| { kind: 'status'; statusCode: number; retryAfter?: string }
+	| { kind: 'network'; code: string };
+
+export function isIdempotent(method: IHttpRequestMethods): boolean {
+	return IDEMPOTENT_METHODS.includes(method);
+}
+
+export function isTimeout(code: string): boolean {
+	return TIMEOUT_CODES.has(code);
+}
+
+/** Whether the connection broke or timed out after the request may have left. */
+export function wasDropped(code: string): boolean {
+	return DROPPED_CODES.has(code);
+}
+
+
+
+/**
+ * Whether another attempt is safe: only when the failed one surely had no effect
+ * (429, 503, a connection that never opened), or the request is idempotent.
+ */
+export function shouldRetry(method: IHttpRequestMethods, outcome: AttemptOutcome): boolean {
+	if (outcome.kind === 'status') {
+		if (NOTHING_DONE_STATUSES.includes(outcome.statusCode)) return true;
+		return isIdempotent(method) && IDEMPOTENT_RETRY_STATUSES.includes(outcome.statusCode);
+	}
+	if (NOT_SENT_CODES.has(outcome.code)) return true;
+	return isIdempotent(method) && DROPPED_CODES.has(outcome.code);
+}
+
+/** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const trimmed = String(value).trim();
+	if (trimmed === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	// HTTP dates name a weekday and a month; a bare number was handled above.
+	if (!/[a-z]/i.test(trimmed)) return undefined;
+	const date = Date.parse(trimmed);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface BackoffOptions {
+	/** 0-based index of the retry about to happen. */
+	retry: number;
+	retryAfterMs?: number;
+	baseMs?: number;
+	capMs?: number;
+	/** A number in [0, 1); Math.random by default. */
+	random?: () => number;
+}
+
+/**
+ * Delay before a retry: the server's Retry-After when given (capped), else exponential
+ * back-off with jitter (between half and all of the step), so that many items retrying
+ * at once do not stampede.
+ */
+export function backoffDelay({
+	retry,
+	retryAfterMs,
+	baseMs = DEFAULT_RETRY_DELAY_MS,
+	capMs = MAX_RETRY_WAIT_MS,
+	random = Math.random,
+}: BackoffOptions): number {
+	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, capMs);
+	const ceiling = Math.min(capMs, baseMs * 2 ** retry);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** One attempt's result: a value, or a failure classified for the retry decision. */
+export type AttemptResult<T> =
+	| { ok: true; value: T }
+	| { ok: false; outcome: AttemptOutcome; error: unknown };
+
+export interface RetryOptions {
+	method: IHttpRequestMethods;
+	maxRetries: number;
+	/** Whether the request can be sent again at all (a streamed body without a factory cannot). */
+	replayable: boolean;
+	baseDelayMs?: number;
+	capDelayMs?: number;
+	/** The execution's cancel signal: no retry starts, and no wait goes on, once it fires. */
+	signal?: AbortSignal;
+	/** How to wait; n8n-workflow's `sleep` by default. */
+	wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	random?: () => number;
+}
+
+export type RetryResult<T> =
+	| { ok: true; value: T; attempts: number }
+	| { ok: false; outcome: AttemptOutcome; error: unknown; attempts: number; cancelled: boolean };
+
+/**
+ * Runs `attempt` until it succeeds, fails in a way that must not be retried, runs out of
+ * retries, or the execution is cancelled. The last failure comes back for the caller to
+ * turn into an error; nothing is thrown from here except by `attempt` itself.
+ */
+export async function runWithRetries<T>(
+	attempt: (attemptNumber: number) => Promise<AttemptResult<T>>,
+	options: RetryOptions,
+): Promise<RetryResult<T>> {
+	const { method, maxRetries, replayable, signal, wait = sleep } = options;
+	for (let attemptNumber = 1; ; attemptNumber++) {
+		const result = await attempt(attemptNumber);
+		if (result.ok) return { ...result, attempts: attemptNumber };
+		const failed = { ok: false as const, outcome: result.outcome, error: result.error, attempts: attemptNumber };
+		if (signal?.aborted) return { ...failed, cancelled: true };
+		const retriesUsed = attemptNumber - 1;
+		if (!replayable || retriesUsed >= maxRetries || !shouldRetry(method, result.outcome)) {
+			return { ...failed, cancelled: false };
+		}
+		const delay = backoffDelay({
+			retry: retriesUsed,
+			retryAfterMs:
+				result.outcome.kind === 'status' ? parseRetryAfter(result.outcome.retryAfter) : undefined,
+			baseMs: options.baseDelayMs,
+			capMs: options.capDelayMs,
+			random: options.random,
+		});
+		try {
+			await wait(delay, signal);
+		} catch {
+			// The wait only fails when the signal fires: the execution was cancelled.
+			return { ...failed, cancelled: true };
+		}
+		if (signal?.aborted) return { ...failed, cancelled: true };
+	}
+}

@@ -1,0 +1,5 @@
+import { setUpLeakScan } from './leakCheck';
+
+export default function globalSetup(): void {
+	setUpLeakScan();
+}
