@@ -122,18 +122,29 @@ function run(cmd, args, { cwd, env, label }) {
 				log(`${label}: done in ${secs} s`);
 				resolve();
 			} else {
-				reject(new Error(`${label}: ${cmd} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${secs} s`));
+				reject(new Error(`${label} failed (${signal ? `signal ${signal}` : `exit code ${code}`}) after ${secs} s; its output is above`));
 			}
 		});
 	});
 }
 
+/**
+ * process.env without the npm_* variables that a calling `npm run`/`npm exec` exports (its
+ * local_prefix, ignore_scripts, nodedir=/usr, ...): they would steer npm or node-gyp in this
+ * separate project. Registry, proxy, CA and cache settings are kept.
+ */
+export function cleanNpmEnv(env = process.env) {
+	const out = { ...env };
+	for (const k of Object.keys(out)) {
+		if (/^npm_config_(.*registry|.*proxy|noproxy|cafile|ca|strict_ssl|cache)$/i.test(k)) continue;
+		if (/^npm_/i.test(k)) delete out[k];
+	}
+	return out;
+}
+
 function npmEnv(extra = {}) {
-	// Drop npm settings inherited from a calling npm script (e.g. `npm run dev`): they would
-	// leak into this separate project. nodedir from the user npmrc is overridden via `extra`.
-	const env = { ...process.env };
-	for (const k of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(k)) delete env[k];
-	return { ...env, ...extra };
+	// nodedir=/usr from the user npmrc (Node 20 headers) is overridden through `extra` where it matters.
+	return { ...cleanNpmEnv(), ...extra };
 }
 
 export function npmCommand() {
@@ -199,7 +210,7 @@ export async function prepareN8n({ dir = defaultDir(), force = false } = {}) {
 			{ cwd: dir },
 			'loading native modules with Node 24',
 		);
-		const version = check(p.node, [p.n8nBin, '--version'], { cwd: dir, env: { ...process.env, N8N_DIAGNOSTICS_ENABLED: 'false' } }, 'n8n --version');
+		const version = check(p.node, [p.n8nBin, '--version'], { cwd: dir, env: { ...cleanNpmEnv(), N8N_DIAGNOSTICS_ENABLED: 'false' } }, 'n8n --version');
 		if (!version.includes(N8N_VERSION)) throw new Error(`n8n --version printed "${version}", expected ${N8N_VERSION}`);
 
 		const secs = Math.round((Date.now() - started) / 1000);

@@ -15,11 +15,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { prepareN8n, npmCommand, REPO_ROOT } from './prepare.mjs';
+import { prepareN8n, npmCommand, cleanNpmEnv, REPO_ROOT } from './prepare.mjs';
 
 export const DEFAULT_PORT = 5688; // 5678 is n8n's default (may be in use), 5679 its task broker's
 export const DEFAULT_OWNER = Object.freeze({
@@ -28,8 +29,6 @@ export const DEFAULT_OWNER = Object.freeze({
 	lastName: 'Owner',
 	password: 'Passw0rd-dev', // n8n wants 8+ characters with a digit and a capital
 });
-// n8n binds the auth cookie to this header's value when it is sent; use one value throughout.
-const BROWSER_ID = 'n8n-local-script';
 const READY_LINE = 'Editor is now accessible via';
 
 const log = (msg) => process.stderr.write(`[n8n-local] ${msg}\n`);
@@ -38,6 +37,7 @@ const log = (msg) => process.stderr.write(`[n8n-local] ${msg}\n`);
 
 const running = new Set(); // child processes (group leaders) still alive
 let hooksInstalled = false;
+let shuttingDown = false; // set on Ctrl-C: children exiting then is expected
 
 function installExitHooks() {
 	if (hooksInstalled) return;
@@ -48,6 +48,7 @@ function installExitHooks() {
 	});
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 		process.once(sig, () => {
+			shuttingDown = true;
 			log(`${sig}: stopping n8n processes`);
 			stopAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
 		});
@@ -105,12 +106,11 @@ function assertPortFree(port) {
 
 /**
  * Environment for any n8n process on `userFolder`. Quiet and offline: no telemetry, version
- * checks, templates, banners or license renewal (there is no internet on these machines).
+ * checks, templates or banners (there is no internet on these machines).
  */
 export function n8nEnv({ userFolder, port = DEFAULT_PORT, brokerPort, env = {} }, paths) {
-	const base = { ...process.env };
 	// Settings of a calling `npm run ...` must not leak into n8n (its npm calls, node options).
-	for (const k of Object.keys(base)) if (/^npm_/i.test(k)) delete base[k];
+	const base = cleanNpmEnv();
 	delete base.NODE_OPTIONS;
 	return {
 		...base,
@@ -127,8 +127,8 @@ export function n8nEnv({ userFolder, port = DEFAULT_PORT, brokerPort, env = {} }
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_PYTHON_ENABLED: 'false', // no python runner: avoids a startup warning
+		N8N_DISABLED_MODULES: 'mcp-registry', // fetches api.n8n.io at startup, logs stack traces offline
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true', // what we install is unverified by definition
 		N8N_SECURE_COOKIE: 'false', // plain http on localhost
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
@@ -167,7 +167,10 @@ export async function startN8n({
 		detached: true, // own process group: stop() reaches the task runner too
 	});
 	running.add(child);
-	child.once('exit', () => running.delete(child));
+	child.once('exit', () => {
+		killGroup(child, 'SIGKILL'); // a task runner left behind if n8n died on its own
+		running.delete(child);
+	});
 
 	let output = '';
 	const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
@@ -245,7 +248,7 @@ async function waitFor(check, ms, message) {
 /**
  * A logged-in REST client for `baseUrl`. Creates the owner on a fresh instance
  * (POST /rest/owner/setup), else logs in (POST /rest/login). Returns
- * { cookie, user, get(path), post(path, body), request(method, path, body) }.
+ * { created, cookie ('n8n-auth=...'), user, get(path), post(path, body), request(method, path, body) }.
  */
 export async function setupOwner(baseUrl, owner = DEFAULT_OWNER) {
 	const settings = await restCall(baseUrl, 'GET', '/rest/settings');
@@ -276,8 +279,9 @@ export async function setupOwner(baseUrl, owner = DEFAULT_OWNER) {
 async function rawCall(baseUrl, method, p, body, cookie) {
 	return fetch(`${baseUrl}${p}`, {
 		method,
+		// No `browser-id` header on purpose: n8n then does not bind the cookie to one, so the
+		// same cookie also works in a browser (Playwright) whose frontend sends its own id.
 		headers: {
-			'browser-id': BROWSER_ID,
 			...(body !== undefined && { 'content-type': 'application/json' }),
 			...(cookie && { cookie }),
 		},
@@ -328,11 +332,11 @@ export async function n8nCli(userFolder, args, { env = {}, timeoutMs = 300_000 }
 			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout}${stderr}`.slice(-4000)));
 		}, timeoutMs);
 		child.once('error', reject);
-		child.once('exit', (code) => {
+		child.once('exit', (code, signal) => {
 			clearTimeout(timer);
 			killGroup(child, 'SIGKILL'); // the task runner it may have started
 			running.delete(child);
-			resolve({ code, stdout, stderr });
+			resolve({ code, signal, stdout, stderr });
 		});
 	});
 }
@@ -340,7 +344,7 @@ export async function n8nCli(userFolder, args, { env = {}, timeoutMs = 300_000 }
 async function n8nCliOk(userFolder, args, opts) {
 	const r = await n8nCli(userFolder, args, opts);
 	if (r.code !== 0) {
-		throw new Error(`n8n ${args.join(' ')} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-4000)}`);
+		throw new Error(`n8n ${args.join(' ')} failed (${r.signal ?? `exit ${r.code}`}):\n${(r.stdout + r.stderr).slice(-4000)}`);
 	}
 	return r;
 }
@@ -358,13 +362,21 @@ export async function importCredentials(userFolder, file) {
 /**
  * `n8n execute --id=<id> --rawOutput`: runs a workflow headless, returns the parsed run
  * (`{ data: { resultData: { runData, lastNodeExecuted, error? } }, status, ... }`).
- * Throws when the execution fails, with n8n's output attached.
+ * Throws when the execution fails, with n8n's output attached. `env` adds variables.
  */
-export async function executeWorkflow(userFolder, id) {
-	const r = await n8nCli(userFolder, ['execute', `--id=${id}`, '--rawOutput']);
+export async function executeWorkflow(userFolder, id, { env = {} } = {}) {
+	const r = await n8nCli(userFolder, ['execute', `--id=${id}`, '--rawOutput'], { env });
 	const run = parseRunJson(r.stdout);
-	if (r.code !== 0 || !run || run.data?.resultData?.error) {
-		const err = new Error(`n8n execute --id=${id} failed (exit ${r.code}):\n${(r.stdout + r.stderr).slice(-4000)}`);
+	const succeeded = run?.finished === true && run.status === 'success' && !run.data?.resultData?.error;
+	// With the default 'vm' expression engine (isolated-vm), `n8n execute` on Node 24 sometimes
+	// dies of SIGSEGV while tearing down, after it printed the complete result (more often under
+	// CPU load; never seen with N8N_EXPRESSION_ENGINE=legacy). The run itself is done by then.
+	if (r.signal && succeeded) {
+		log(`note: n8n execute exited by ${r.signal} after printing a successful run (known isolated-vm teardown crash)`);
+		return run;
+	}
+	if (r.code !== 0 || !succeeded) {
+		const err = new Error(`n8n execute --id=${id} failed (${r.signal ?? `exit ${r.code}`}):\n${(r.stdout + r.stderr).slice(-4000)}`);
 		err.run = run;
 		throw err;
 	}
@@ -398,25 +410,38 @@ export function nodeOutput(run, nodeName = run.data.resultData.lastNodeExecuted)
  * a folder with its own package.json. n8n loads packages named n8n-nodes-* (or
  * @scope/n8n-nodes-*) from its node_modules at startup: restart n8n afterwards.
  * --legacy-peer-deps: the package's n8n-workflow peer is resolved from n8n's own install.
+ * Returns { nodesDir, name, version }.
  */
 export async function installCommunityPackage(userFolder, tarball) {
 	const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
-	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.mkdirSync(path.join(nodesDir, 'tarballs'), { recursive: true });
 	const pkgJson = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(pkgJson)) {
 		fs.writeFileSync(pkgJson, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2) + '\n');
 	}
+	const { name, version } = JSON.parse(
+		await runQuiet('tar', ['-xzOf', path.resolve(tarball), 'package/package.json'], { cwd: nodesDir }),
+	);
+	if (!/^(@[^/]+\/)?n8n-nodes-/.test(name)) {
+		throw new Error(`${name}: n8n only loads community packages named n8n-nodes-* or @scope/n8n-nodes-*`);
+	}
+	// package.json records the tarball's path: keep a copy beside it so that later installs still
+	// resolve it after the original is gone, and drop the old copy so that a rebuilt package with
+	// an unchanged version really replaces the installed files.
+	const kept = path.join(nodesDir, 'tarballs', `${name.replace('/', '-')}.tgz`);
+	fs.copyFileSync(path.resolve(tarball), kept);
+	fs.rmSync(path.join(nodesDir, 'node_modules', name), { recursive: true, force: true });
 	const npm = npmCommand();
 	await runQuiet(
 		npm.cmd,
-		[...npm.pre, 'install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', path.resolve(tarball)],
+		[...npm.pre, 'install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `file:tarballs/${path.basename(kept)}`],
 		{ cwd: nodesDir },
 	);
-	return nodesDir;
+	return { nodesDir, name, version };
 }
 
-/** `npm pack` in `dir` (must already be built); returns the tarball's absolute path. */
-export async function packPackage(dir, destDir = fs.mkdtempSync(path.join(REPO_ROOT, '.n8n-local', 'pack-'))) {
+/** `npm pack` in `dir` (must already be built: lifecycle scripts are skipped); returns the tarball's path. */
+export async function packPackage(dir, destDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'))) {
 	fs.mkdirSync(destDir, { recursive: true });
 	const npm = npmCommand();
 	const out = await runQuiet(npm.cmd, [...npm.pre, 'pack', '--json', '--ignore-scripts', '--pack-destination', destDir], { cwd: dir });
@@ -426,16 +451,14 @@ export async function packPackage(dir, destDir = fs.mkdtempSync(path.join(REPO_R
 
 function runQuiet(cmd, args, { cwd }) {
 	return new Promise((resolve, reject) => {
-		const env = { ...process.env };
-		for (const k of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(k)) delete env[k];
-		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(cmd, args, { cwd, env: cleanNpmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (b) => (out += b));
 		child.stderr.on('data', (b) => (err += b));
 		child.once('error', reject);
 		child.once('close', (code) =>
-			code === 0 ? resolve(out) : reject(new Error(`${path.basename(args[1] ?? cmd)} ${args.slice(2).join(' ')} failed in ${cwd} (exit ${code}):\n${(out + err).slice(-3000)}`)),
+			code === 0 ? resolve(out) : reject(new Error(`${[cmd, ...args].join(' ')} failed in ${cwd} (exit ${code}):\n${(out + err).slice(-3000)}`)),
 		);
 	});
 }
@@ -458,14 +481,15 @@ async function main() {
 	const brokerPort = values['broker-port'] ? Number(values['broker-port']) : undefined;
 
 	await prepareN8n();
-	const tarballs = [...values.install];
-	for (const dir of values.pack) {
-		log(`packing ${dir}`);
-		tarballs.push(await packPackage(path.resolve(dir)));
+	for (const t of values.install) {
+		const { name, version } = await installCommunityPackage(userFolder, t);
+		log(`installed ${name}@${version} from ${t}`);
 	}
-	for (const t of tarballs) {
-		log(`installing ${t} into ${path.join(userFolder, '.n8n', 'nodes')}`);
-		await installCommunityPackage(userFolder, t);
+	for (const dir of values.pack) {
+		const tgz = await packPackage(path.resolve(dir));
+		const { name, version } = await installCommunityPackage(userFolder, tgz);
+		fs.rmSync(path.dirname(tgz), { recursive: true, force: true }); // the install keeps its own copy
+		log(`packed and installed ${name}@${version} from ${dir}`);
 	}
 
 	log(`starting n8n on port ${port} (user folder ${userFolder})`);
@@ -475,8 +499,9 @@ async function main() {
 	log(`owner ${session.created ? 'created' : 'exists'}: ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}`);
 	log('Ctrl-C stops n8n and its task runner');
 	n8n.child.once('exit', (code, signal) => {
-		log(`n8n exited (${signal ?? `code ${code}`})`);
-		process.exit(code ?? 1);
+		if (shuttingDown) return;
+		log(`n8n exited unexpectedly (${signal ?? `code ${code}`})`);
+		stopAll().finally(() => process.exit(code || 1));
 	});
 }
 
