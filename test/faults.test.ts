@@ -382,7 +382,8 @@ function runCase(operation: OperationCase, faultCase: FaultCase, input: FixtureI
 			parameters: {
 				...operation.parameters,
 				// A tiny back-off keeps the suite fast; Retry-After still sets its own wait.
-				requestOptions: { maxRetries, retryDelay: 1, timeout: faultCase.timeoutMs ?? 20_000 },
+				// One item at a time: the faults meet the requests in order (concurrency.test.ts covers Concurrency).
+				requestOptions: { maxRetries, retryDelay: 1, timeout: faultCase.timeoutMs ?? 20_000, concurrency: 1 },
 			},
 			continueOnFail,
 		},

@@ -305,7 +305,8 @@ describe('File → Send: Haptik refusals', () => {
 
 	it('Continue On Fail: a local refusal and an API refusal keep all items, paired', async () => {
 		const result = await run(
-			{ authId: '={{ $json.user }}' },
+			// One at a time, so the double's arrival order below is the input order.
+			{ authId: '={{ $json.user }}', requestOptions: { concurrency: 1 } },
 			[
 				{ json: { user: HAPTIK_USER }, files: [{ fileName: 'logo.png', content: png }] },
 				{ json: { user: HAPTIK_USER }, files: [{ fileName: 'setup.exe', content: bytesOfSize(10) }] },

@@ -272,7 +272,8 @@ describe('Contact File → Upload', () => {
 
 	it('Continue On Fail: one bad item among three keeps all three, paired', async () => {
 		const result = await run(
-			upload({ contactId: '={{ $json.contactId }}' }),
+			// One at a time, so the double's arrival order below is the input order.
+			upload({ contactId: '={{ $json.contactId }}', requestOptions: { concurrency: 1 } }),
 			[
 				{ json: { contactId }, files: [{ fileName: 'logo.png', content: png }] },
 				{ json: { contactId: 'ct_missing' }, files: [{ fileName: 'invoice.pdf', content: pdf }] },

@@ -400,7 +400,12 @@ describe('Leadway refusals', () => {
 describe('Continue On Fail', () => {
 	it('keeps every item, paired, when one fails locally and one is refused by Leadway', async () => {
 		const result = await run(
-			{ conversationId: '={{ $json.conversationId }}', locationId: '={{ $json.locationId }}' },
+			// One at a time, so the double's arrival order below is the input order.
+			{
+				conversationId: '={{ $json.conversationId }}',
+				locationId: '={{ $json.locationId }}',
+				requestOptions: { concurrency: 1 },
+			},
 			[
 				{ json: { conversationId: 'conv_1' }, files: [{ fileName: 'logo.png', content: png }] },
 				{ json: { conversationId: '' }, files: [{ fileName: 'logo.png', content: png }] },

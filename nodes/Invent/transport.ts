@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
+import type { JsonFileBody } from '../shared/jsonFileBody';
 import type { ApiResponse, ApiTarget, UncertainOutcome } from '../shared/request';
 import { getRequestPolicy, sendApiRequest } from '../shared/request';
 import { getPathId, joinUrl } from '../shared/parameters';
@@ -31,7 +32,18 @@ export async function inventRequest(
 	itemIndex: number,
 	method: IHttpRequestMethods,
 	path: string,
-	{ body, qs, ifUnsure }: { body?: IDataObject; qs?: IDataObject; ifUnsure?: UncertainOutcome } = {},
+	{
+		body,
+		fileBody,
+		qs,
+		ifUnsure,
+	}: {
+		body?: IDataObject;
+		/** A JSON body carrying a file, streamed instead of `body`. */
+		fileBody?: JsonFileBody;
+		qs?: IDataObject;
+		ifUnsure?: UncertainOutcome;
+	} = {},
 ): Promise<ApiResponse> {
 	const credentials = await context.getCredentials<{ baseUrl: string }>('inventApi', itemIndex);
 	assertCredentialFields(context, itemIndex, credentials, {
@@ -39,14 +51,19 @@ export async function inventRequest(
 		urlFields: { baseUrl: 'Base URL' },
 		headerFields: { apiKey: 'API Key' },
 	});
-	// JSON bodies (the file travels base64 inside) can be sent again as they are.
+	// A plain JSON body can be sent again as it is; a streamed one is opened afresh for each attempt.
 	return await sendApiRequest(
 		context,
 		INVENT,
 		{
 			method,
 			url: joinUrl(credentials.baseUrl, path),
-			body,
+			...(fileBody
+				? {
+						headers: { 'Content-Type': 'application/json', 'Content-Length': String(fileBody.contentLength) },
+						buildBody: async () => await fileBody.open(),
+					}
+				: { body }),
 			qs,
 			json: true,
 			ifUnsure,

@@ -47,10 +47,14 @@ export const returnAllAndLimit: INodeProperties[] = [
 	},
 ];
 
+/** Items processed at once when Concurrency is not set. */
+export const DEFAULT_CONCURRENCY = 5;
+
 /**
- * "Request Options", shown on every operation of every node: how often to retry a request
- * that surely had no effect, how long to wait before each retry, and how long to wait for
- * an answer. Read back with `getRequestPolicy` (./request).
+ * "Request Options", shown on every operation of every node: how many items to process at
+ * once, how often to retry a request that surely had no effect, how long to wait before
+ * each retry, and how long to wait for an answer. Read back with `getRequestPolicy`
+ * (./request) and by `routeOperations` (./router) for Concurrency.
  */
 export const requestOptionsProperty: INodeProperties = {
 	displayName: 'Request Options',
@@ -59,6 +63,15 @@ export const requestOptionsProperty: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many items to process at the same time, each with its own requests. 1 processes one item at a time. Output items keep the input order either way.',
+		},
 		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',

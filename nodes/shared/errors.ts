@@ -19,6 +19,9 @@ export function defaultFixForStatus(statusCode: number, apiName: string): string
 	if (statusCode === 415) return `${apiName} does not accept this file type. Convert the file first.`;
 	if (statusCode === 429) return `${apiName} is rate limiting requests. Wait a little, or send fewer items at once.`;
 	if (statusCode >= 500) return `${apiName} had an internal error. Try again later.`;
+	if (statusCode >= 300 && statusCode < 400) {
+		return `${apiName} answered an upload with a redirect, which is not followed. Check the Base URL in the ${apiName} credential: use the address the API redirects to.`;
+	}
 	return 'Check the node parameters against the API documentation.';
 }
 

@@ -256,8 +256,12 @@ async function exchange(
 		async () => {
 			if (signal?.aborted) throw cancelledError(node, target, itemIndex);
 			const body = buildBody ? await buildBody() : options.body;
+			// A client that follows redirects keeps every byte of the body sent, to send it again
+			// after a redirect: a streamed upload would be held whole in memory. It is not followed.
+			const streamed = isStream(body);
 			const fullOptions: IHttpRequestOptions = {
 				...options,
+				...(streamed ? { disableFollowRedirect: true } : {}),
 				body,
 				timeout: policy.timeoutMs,
 				...(signal ? { abortSignal: signal } : {}),
@@ -277,7 +281,7 @@ async function exchange(
 				const code = networkErrorCode(error) ?? 'unknown network error';
 				return { ok: false, outcome: { kind: 'network', code }, error };
 			}
-			if (response.statusCode >= 400) {
+			if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
 				const retryAfter = headerValue(response.headers, 'retry-after');
 				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
 			}

@@ -1,5 +1,7 @@
-import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { DEFAULT_CONCURRENCY } from './description';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {
@@ -30,19 +32,35 @@ function asNodeError(node: INode, error: Error, itemIndex: number): NodeApiError
 	return new NodeOperationError(node, error, { itemIndex });
 }
 
+/** Concurrency from the node's Request Options: a whole number of at least 1. */
+export function getConcurrency(context: IExecuteFunctions): number {
+	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	return Number.isFinite(value) && options.concurrency !== '' ? Math.max(1, Math.floor(value)) : DEFAULT_CONCURRENCY;
+}
+
+/** One item's outcome: its output items, or the error that stops the node. */
+type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
+
 /**
- * Runs the chosen operation once per input item. Every output item is paired with its
- * input; with Continue On Fail a failed item becomes an error item in its place and
- * the other items go on.
+ * Runs the chosen operation once per input item, up to Concurrency items at once (from the
+ * node's Request Options). The output is as if the items had run one at a time: every
+ * output item is paired with its input and kept in input order (an item's several outputs
+ * stay together); with Continue On Fail a failed item becomes an error item in its place
+ * and the other items go on. Without it, no item starts once one has failed, the items
+ * already under way finish, and the node fails with the error of the first failed item in
+ * input order, the one a one-at-a-time run would have stopped on.
  */
 export async function routeOperations(
 	context: IExecuteFunctions,
 	operations: OperationMap,
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
-	const returnData: INodeExecutionData[] = [];
+	const outcomes: Array<ItemOutcome | undefined> = new Array(items.length);
+	let nextIndex = 0;
+	let failed = false;
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
 		try {
 			const resource = context.getNodeParameter('resource', itemIndex) as string;
 			const operation = context.getNodeParameter('operation', itemIndex) as string;
@@ -55,16 +73,31 @@ export async function routeOperations(
 				);
 			}
 			const results = await handler.execute.call(context, itemIndex);
-			returnData.push(
-				...context.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }),
-			);
+			return { items: context.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }) };
 		} catch (error) {
-			if (context.continueOnFail()) {
-				returnData.push(errorItem(error as Error, itemIndex));
-				continue;
-			}
-			throw asNodeError(context.getNode(), error as Error, itemIndex);
+			if (context.continueOnFail()) return { items: [errorItem(error as Error, itemIndex)] };
+			return { error };
 		}
+	};
+
+	// Each worker takes the next item not yet started; at most `concurrency` run at once.
+	const worker = async (): Promise<void> => {
+		while (!failed && nextIndex < items.length) {
+			const itemIndex = nextIndex++;
+			const outcome = await runItem(itemIndex);
+			outcomes[itemIndex] = outcome;
+			if ('error' in outcome) failed = true;
+		}
+	};
+	const workers = Math.min(getConcurrency(context), items.length);
+	await Promise.all(Array.from({ length: workers }, worker));
+
+	const returnData: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		// Items after a failure may not have run; the first failure in input order is reported.
+		if (outcome === undefined) continue;
+		if ('error' in outcome) throw asNodeError(context.getNode(), outcome.error as Error, itemIndex);
+		returnData.push(...outcome.items);
 	}
 	return [returnData];
 }

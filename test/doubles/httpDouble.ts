@@ -79,6 +79,14 @@ export class HttpDouble {
 
 	private readonly queuedFaults: Fault[] = [];
 
+	/** Requests arrived and not yet answered, right now and at most so far (see `resetInFlight`). */
+	inFlight = 0;
+
+	maxInFlight = 0;
+
+	/** Milliseconds to wait before answering a request (after reading it), like a slow API. */
+	latency?: (request: RecordedRequest) => number;
+
 	private standingFault?: Fault;
 
 	constructor(private readonly handle: Handler) {}
@@ -117,6 +125,11 @@ export class HttpDouble {
 		this.standingFault = undefined;
 	}
 
+	resetInFlight(): void {
+		this.inFlight = 0;
+		this.maxInFlight = 0;
+	}
+
 	/** Requests whose path matches, e.g. `requestsTo('POST', /\/files$/)`. */
 	requestsTo(method: string, path: RegExp): RecordedRequest[] {
 		return this.requests.filter((request) => request.method === method && path.test(request.path));
@@ -124,6 +137,16 @@ export class HttpDouble {
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const fault = this.queuedFaults.shift() ?? this.standingFault;
+		// Counted from arrival until the answer is sent or the connection goes.
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		let counted = true;
+		const done = () => {
+			if (counted) this.inFlight--;
+			counted = false;
+		};
+		res.once('finish', done);
+		res.once('close', done);
 		// Kept now: leaving the body loop early detaches the socket from the request.
 		const socket = req.socket;
 		const chunks: Buffer[] = [];
@@ -151,6 +174,8 @@ export class HttpDouble {
 		}
 		// The client times out and closes the socket; stop() closes any left open.
 		if (fault?.kind === 'hang') return;
+		const delay = this.latency?.(request) ?? 0;
+		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 		let response: DoubleResponse;
 		try {
 			response = fault?.kind === 'answer' ? fault.response : await this.handle(request);

@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readBinaryFile } from '../../../shared/binaryInput';
 import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
+import type { JsonFileBody } from '../../../shared/jsonFileBody';
+import { jsonFileBody } from '../../../shared/jsonFileBody';
 import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
 import { inventRequest, organizationPath } from '../../transport';
 
@@ -117,10 +119,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const inputType = this.getNodeParameter('inputType', itemIndex, 'binary') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const allowedTypes = getAllowedTypes(this, itemIndex, options.allowedTypes);
-	const body: IDataObject = {};
+	const withAllowedTypes = (body: IDataObject): IDataObject =>
+		allowedTypes.length > 0 ? { ...body, allowed_types: allowedTypes } : body;
+	let body: IDataObject | undefined;
+	let fileBody: JsonFileBody | undefined;
 
 	if (inputType === 'url') {
-		body.file_url = getFileUrl(this, itemIndex);
+		body = withAllowedTypes({ file_url: getFileUrl(this, itemIndex) });
 	} else {
 		const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 		const file = await readBinaryFile(this, itemIndex, propertyName, {
@@ -128,15 +133,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			mimeType: options.mimeType as string | undefined,
 		});
 		assertFileAllowed(this.getNode(), file, { apiName: 'Invent', mimePatterns: allowedTypes });
-		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs).
-		const data = (await file.readAll()).toString('base64');
-		body.file = { data, name: file.fileName, type: file.mimeType };
+		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs). The
+		// base64 is streamed into the JSON as it is sent, never held whole.
+		fileBody = jsonFileBody(file, (data) =>
+			withAllowedTypes({ file: { data, name: file.fileName, type: file.mimeType } }),
+		);
 	}
-	if (allowedTypes.length > 0) body.allowed_types = allowedTypes;
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
 	const response = await inventRequest(this, itemIndex, 'POST', path, {
 		body,
+		fileBody,
 		ifUnsure: {
 			outcome: 'The file may or may not have arrived in Invent',
 			check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",

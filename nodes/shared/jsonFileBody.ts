@@ -1,0 +1,134 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { BinaryFile, BinaryStream } from './binaryInput';
+import { anyNodeStream } from './multipart';
+
+/** Bytes of file encoded per step: a multiple of 3, so each step is whole base64 (64 KiB of text). */
+export const BASE64_SLICE_BYTES = 3 * 16 * 1024;
+
+/** Length of the base64 text of `size` bytes, padding included. */
+export function base64Length(size: number): number {
+	return 4 * Math.ceil(size / 3);
+}
+
+/**
+ * Base64 of a byte source, chunk by chunk, exactly as `buffer.toString('base64')` would
+ * give it whole: each step encodes a multiple of 3 bytes and carries the 0–2 bytes left
+ * over into the next, so padding appears only at the very end.
+ */
+export async function* base64Chunks(
+	source: Buffer | AsyncIterable<Buffer | Uint8Array | string>,
+	sliceBytes = BASE64_SLICE_BYTES,
+): AsyncGenerator<Buffer> {
+	if (Buffer.isBuffer(source)) {
+		const step = Math.max(3, sliceBytes - (sliceBytes % 3));
+		for (let offset = 0; offset < source.length; offset += step) {
+			yield Buffer.from(source.subarray(offset, offset + step).toString('base64'), 'latin1');
+		}
+		return;
+	}
+	let carry: Buffer = Buffer.alloc(0);
+	for await (const chunk of source) {
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		const data = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
+		const whole = data.length - (data.length % 3);
+		if (whole > 0) yield Buffer.from(data.subarray(0, whole).toString('base64'), 'latin1');
+		// Copied: the source may reuse its chunk's memory.
+		carry = Buffer.from(data.subarray(whole));
+	}
+	if (carry.length > 0) yield Buffer.from(carry.toString('base64'), 'latin1');
+}
+
+/** A JSON body whose one file travels base64 inside it, streamed rather than built as one string. */
+export interface JsonFileBody {
+	/** Exact byte length of the body, known before any byte of the file is read. */
+	contentLength: number;
+	/** A fresh stream of the body: prefix, the file's base64, suffix. Call once per attempt. */
+	open(): Promise<BinaryStream>;
+}
+
+/** `JSON.stringify(shape(data))` split around the string value `data`, whatever else the object holds. */
+function splitAroundData(shape: (data: string) => IDataObject): [prefix: string, suffix: string] {
+	for (let attempt = 0; ; attempt++) {
+		const placeholder = `\u0000file-data-${attempt}\u0000`;
+		const text = JSON.stringify(shape(placeholder));
+		const quoted = JSON.stringify(placeholder);
+		const at = text.indexOf(quoted);
+		// Unique, so a file name or other value that happens to contain it cannot be mistaken for it.
+		if (at !== -1 && at === text.lastIndexOf(quoted)) {
+			return [`${text.slice(0, at)}"`, `"${text.slice(at + quoted.length)}`];
+		}
+		if (at === -1) throw new Error('The JSON body shape does not contain the file data');
+	}
+}
+
+type ReadableFrom = (source: AsyncIterable<Buffer>, options?: { objectMode?: boolean }) => BinaryStream;
+
+/**
+ * Node's `Readable.from`. Community nodes may not import `stream` (lint: only n8n-workflow
+ * and the package's runtime dependencies), so it is taken from a stream we already hold:
+ * the file's own stream from binary storage (an fs ReadStream, whose class inherits
+ * `from`), or else a form-data instance, whose base class is Node's `Stream` (which
+ * carries `Stream.Readable`).
+ */
+function findReadableFrom(sample: object): ReadableFrom {
+	for (let prototype = Object.getPrototypeOf(sample) as object | null; prototype; prototype = Object.getPrototypeOf(prototype) as object | null) {
+		const constructor = (prototype as { constructor?: unknown }).constructor as
+			| { from?: unknown; prototype?: { pipe?: unknown }; Readable?: { from?: unknown } }
+			| undefined;
+		if (typeof constructor?.from === 'function' && typeof constructor.prototype?.pipe === 'function') {
+			return constructor.from.bind(constructor) as ReadableFrom;
+		}
+		if (typeof constructor?.Readable?.from === 'function') {
+			return constructor.Readable.from.bind(constructor.Readable) as ReadableFrom;
+		}
+	}
+	throw new Error('No stream class found to stream the JSON body with');
+}
+
+function isStream(value: unknown): value is BinaryStream {
+	return typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
+}
+
+/**
+ * A JSON body built by `shape`, in which the string `data` it is given becomes the file's
+ * base64. The bytes are identical to `JSON.stringify(shape(file.toString('base64')))`, but
+ * the file is read from binary storage as it is sent (or, already in memory, encoded in
+ * slices) so neither the file nor its base64 is ever held whole.
+ */
+export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObject): JsonFileBody {
+	const [prefix, suffix] = splitAroundData(shape).map((part) => Buffer.from(part, 'utf8'));
+	const dataLength = base64Length(file.size);
+	const contentLength = prefix.length + dataLength + suffix.length;
+
+	async function* bodyChunks(source: Buffer | BinaryStream): AsyncGenerator<Buffer> {
+		let read = 0;
+		async function* counted(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+			for await (const chunk of stream) {
+				read += chunk.length;
+				yield chunk;
+			}
+		}
+		yield prefix;
+		if (Buffer.isBuffer(source)) {
+			read = source.length;
+			yield* base64Chunks(source);
+		} else {
+			yield* base64Chunks(counted(source as AsyncIterable<Buffer>));
+		}
+		// The Content-Length was promised up front; a file that changed size must not be sent short or long.
+		if (read !== file.size) {
+			throw new Error(`The file "${file.fileName}" changed size while it was being sent (expected ${file.size} bytes)`);
+		}
+		yield suffix;
+	}
+
+	return {
+		contentLength,
+		async open() {
+			const source = await file.open();
+			const from = findReadableFrom(isStream(source) ? source : anyNodeStream());
+			return from(bodyChunks(source), { objectMode: false });
+		},
+	};
+}
