@@ -5,7 +5,6 @@
  */
 import { Container } from '@n8n/di';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
 	BinaryDataConfig,
@@ -47,6 +46,7 @@ import {
 
 import { recordForLeakScan, secretsOf } from './leakScan';
 import type { LoadedPackage } from './packageLoader';
+import { testTmpDir } from './testTmp';
 
 export type BinaryMode = 'filesystem' | 'default';
 
@@ -62,7 +62,7 @@ const silentLogger = {
 
 /** Points n8n's binary data service at a fresh folder, in the given mode. */
 export async function useBinaryDataMode(mode: BinaryMode): Promise<{ storagePath: string; cleanup(): void }> {
-	const storagePath = mkdtempSync(path.join(tmpdir(), 'crm-attachments-binary-'));
+	const storagePath = mkdtempSync(path.join(testTmpDir(), 'binary-'));
 	const config = Object.assign(Object.create(BinaryDataConfig.prototype) as BinaryDataConfig, {
 		mode,
 		availableModes: ['filesystem'],
