@@ -68,7 +68,8 @@ async function stopChild(child, graceMs = 15_000) {
 	if (!running.has(child)) return;
 	const exited = new Promise((resolve) => child.once('exit', resolve));
 	killGroup(child, 'SIGTERM');
-	const timer = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout'));
+	// unref: a pending grace timer must not keep the calling process (a test run) alive.
+	const timer = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
 	if ((await Promise.race([exited, timer])) === 'timeout') {
 		log(`pid ${child.pid} did not stop in ${graceMs} ms; killing its process group`);
 	}

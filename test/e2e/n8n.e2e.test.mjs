@@ -1,0 +1,294 @@
+/**
+ * End to end: the packed package installed into a real n8n 2.41.1 as a community package,
+ * the example workflows run by `n8n execute` against the API sandbox, and the editor checked
+ * in headless Chromium. Nothing is skipped: if n8n cannot be prepared or Chromium is missing,
+ * the tests fail with the reason.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+
+import busboy from 'busboy';
+import { chromium } from 'playwright-core';
+
+import { provisionUserFolder, exampleWorkflows } from '../../scripts/dev.mjs';
+import { prepareN8n, REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
+import {
+	DEFAULT_OWNER,
+	executeWorkflow,
+	freePort,
+	packPackage,
+	setupOwner,
+	startN8n,
+	stopAll,
+} from '../../scripts/n8n-local/run.mjs';
+import { sandboxCredentials, startSandbox } from '../../scripts/sandbox.mjs';
+
+const require = createRequire(import.meta.url);
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'e2e-artifacts');
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+// The legacy expression engine: the default one (isolated-vm) sometimes crashes `n8n execute` at exit.
+const N8N_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
+
+// Jest sets NODE_ENV=test; n8n then runs in its own test mode (and `n8n start` exits at once,
+// silently). The n8n processes this file starts must run as they do for users.
+delete process.env.NODE_ENV;
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const log = (msg) => process.stderr.write(`[e2e] ${msg}\n`);
+
+/** What package.json's n8n block promises, read from the built files as n8n reads them. */
+function packageTypes() {
+	const load = (file) => {
+		const exported = require(path.join(REPO_ROOT, file));
+		const Type = Object.values(exported).find((value) => typeof value === 'function');
+		if (!Type) throw new Error(`${file} exports no class`);
+		return new Type();
+	};
+	return {
+		nodes: PACKAGE.n8n.nodes.map((file) => load(file).description),
+		credentials: PACKAGE.n8n.credentials.map((file) => load(file)),
+	};
+}
+
+/** Binary files a node output on its first run: [{ property, fileName, mimeType, bytes }]. */
+function outputFiles(run, nodeName) {
+	const items = run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0];
+	if (!items) throw new Error(`node "${nodeName}" has no output in this run`);
+	return items.flatMap((item) =>
+		Object.entries(item.binary ?? {}).map(([property, binary]) => ({
+			property,
+			fileName: binary.fileName,
+			mimeType: binary.mimeType,
+			// Code nodes keep their binary data inline (base64) in the run data.
+			bytes: Buffer.from(binary.data, 'base64'),
+		})),
+	);
+}
+
+const firstJson = (run, nodeName) => run.data.resultData.runData[nodeName][0].data.main[0][0].json;
+
+/** The file parts of a recorded multipart request, parsed strictly (the CityPay double keeps no copy after Delete). */
+function multipartFiles(request) {
+	return new Promise((resolve, reject) => {
+		const files = [];
+		const parser = busboy({ headers: request.headers, defParamCharset: 'utf8' });
+		parser.on('file', (fieldName, stream, info) => {
+			const chunks = [];
+			stream.on('data', (chunk) => chunks.push(chunk));
+			stream.on('end', () => files.push({ fieldName, fileName: info.filename, bytes: Buffer.concat(chunks) }));
+		});
+		parser.on('error', reject);
+		parser.on('close', () => resolve(files));
+		Readable.from([request.body]).pipe(parser);
+	});
+}
+
+/** Per example: what the sandbox must have received, compared by sha256 with what the workflow made. */
+const EXPECTATIONS = {
+	'invent.json': async (run, { invent }) => {
+		const [made] = outputFiles(run, 'Make File');
+		const contact = firstJson(run, 'Create Contact');
+		expect(invent.double.files).toHaveLength(1);
+		const [stored] = invent.double.files;
+		expect(stored).toMatchObject({ contactId: contact.id, name: made.fileName, type: made.mimeType, source: 'direct' });
+		expect(stored.sha256).toBe(sha256(made.bytes));
+		expect(firstJson(run, 'Upload File to Contact')).toMatchObject({ file_filename: made.fileName, file_size: made.bytes.length });
+	},
+	'haptik.json': async (run, { haptik }) => {
+		const [made] = outputFiles(run, 'Make File');
+		expect(haptik.double.uploads).toHaveLength(1);
+		const [upload] = haptik.double.uploads;
+		expect(upload.fields).toMatchObject({ auth_id: 'user-7781', business_id: '1234', message_type: '52' });
+		expect(upload.file.fileName).toBe(made.fileName);
+		expect(upload.file.sha256).toBe(sha256(made.bytes));
+	},
+	'citypay.json': async (run, { citypay }) => {
+		const [made] = outputFiles(run, 'Make File');
+		const uploads = citypay.double.requestsTo('POST', /^\/attachments$/);
+		expect(uploads).toHaveLength(1);
+		const [part] = await multipartFiles(uploads[0]);
+		expect(part.fileName).toBe(made.fileName);
+		expect(sha256(part.bytes)).toBe(sha256(made.bytes));
+		const { id } = firstJson(run, 'Upload Attachment');
+		// Rename, download (of the renamed file, same bytes) and delete each reached the sandbox once.
+		expect(citypay.double.requestsTo('PUT', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
+		const [downloaded] = outputFiles(run, 'Download Attachment').map((file) => file.fileName);
+		expect(downloaded).toBe('receipt-2024-03.txt');
+		expect(citypay.double.requestsTo('GET', new RegExp(`^/files/${id}/`))).toHaveLength(1);
+		expect(citypay.double.requestsTo('DELETE', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
+		expect(citypay.double.attachments.find((attachment) => attachment.id === id)).toBeUndefined();
+	},
+	'leadway.json': async (run, { leadway }) => {
+		const made = outputFiles(run, 'Make Files');
+		expect(made).toHaveLength(2);
+		expect(leadway.double.uploads).toHaveLength(1);
+		const [upload] = leadway.double.uploads;
+		expect(upload.fields).toEqual(expect.arrayContaining([['conversationId', 'conv_example_1']]));
+		expect(upload.files.map((file) => [file.fileName, file.sha256])).toEqual(made.map((file) => [file.fileName, sha256(file.bytes)]));
+	},
+};
+
+describe('the package in a real n8n', () => {
+	const started = Date.now();
+	let userFolder;
+	let sandbox;
+	let n8n;
+	let session;
+	const screenshots = [];
+
+	beforeAll(async () => {
+		// Fails (never skips) with the reason when n8n cannot be prepared on this machine.
+		await prepareN8n();
+		for (const file of [...PACKAGE.n8n.nodes, ...PACKAGE.n8n.credentials]) {
+			if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
+		}
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+		const tarball = await packPackage(REPO_ROOT);
+		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0 } });
+		await provisionUserFolder(userFolder, { sandbox, tarball });
+		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
+		session = await setupOwner(n8n.url);
+		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s, user folder ${userFolder}`);
+	}, 15 * 60 * 1000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await stopAll();
+		await sandbox?.stop();
+		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		if (screenshots.length) log(`screenshots:\n${screenshots.map((file) => `  ${file}`).join('\n')}`);
+		log(`end-to-end run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	}, 60 * 1000);
+
+	test('registers every node type and credential type of the package', async () => {
+		const { nodes, credentials } = packageTypes();
+		expect(nodes).toHaveLength(4);
+		const nodeTypes = new Set((await session.get('/types/nodes.json')).map((type) => type.name));
+		const credentialTypes = new Set((await session.get('/types/credentials.json')).map((type) => type.name));
+		expect(nodes.map((node) => `${PACKAGE.name}.${node.name}`).filter((name) => !nodeTypes.has(name))).toEqual([]);
+		expect(credentials.map((credential) => credential.name).filter((name) => !credentialTypes.has(name))).toEqual([]);
+	});
+
+	const examples = exampleWorkflows();
+	test('has one expectation per example workflow', () => {
+		expect(examples.map((example) => example.file).sort()).toEqual(Object.keys(EXPECTATIONS).sort());
+	});
+
+	test.each(examples.map((example) => [example.file, example.workflow]))(
+		'example %s runs green against the sandbox',
+		async (file, workflow) => {
+			// Throws with n8n's output unless the run finished with status success.
+			const run = await executeWorkflow(userFolder, workflow.id, { env: N8N_ENV });
+			expect(run.status).toBe('success');
+			expect(Object.keys(run.data.resultData.runData).sort()).toEqual(workflow.nodes.map((node) => node.name).sort());
+			await EXPECTATIONS[file](run, sandbox.services);
+		},
+		5 * 60 * 1000,
+	);
+
+	describe('in the editor (headless Chromium)', () => {
+		let browser;
+		let page;
+		let profile;
+		const iconResponses = [];
+
+		beforeAll(async () => {
+			if (!fs.existsSync(CHROMIUM)) {
+				throw new Error(
+					`Chromium is missing (${CHROMIUM} not found). Install Debian's package: ` +
+						'sudo apt-get update && sudo apt-get install -y chromium',
+				);
+			}
+			fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+			fs.mkdirSync(ARTIFACTS, { recursive: true });
+			// Never a browser download: Debian's Chromium, offline, with a fresh profile.
+			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-e2e-'));
+			browser = await chromium.launchPersistentContext(profile, {
+				executablePath: CHROMIUM,
+				viewport: { width: 1400, height: 900 },
+				args: [
+					'--headless',
+					'--no-sandbox',
+					'--disable-gpu',
+					'--disable-background-networking',
+					'--disable-component-update',
+					'--disable-sync',
+					'--no-first-run',
+				],
+			});
+			page = browser.pages()[0] ?? (await browser.newPage());
+			page.on('response', (response) => {
+				if (new URL(response.url()).pathname.startsWith('/icons/')) iconResponses.push({ url: response.url(), status: response.status() });
+			});
+		}, 60 * 1000);
+
+		afterAll(async () => {
+			await browser?.close();
+			if (profile) fs.rmSync(profile, { recursive: true, force: true });
+		});
+
+		const shoot = async (name) => {
+			const file = path.join(ARTIFACTS, `${name}.png`);
+			await page.screenshot({ path: file });
+			screenshots.push(path.relative(REPO_ROOT, file));
+		};
+
+		test('logs in as the owner', async () => {
+			await page.goto(`${n8n.url}/signin`);
+			await page.fill('#emailOrLdapLoginId', DEFAULT_OWNER.email);
+			await page.fill('#password', DEFAULT_OWNER.password);
+			await page.click('[data-test-id="form-submit-button"]');
+			await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+			await shoot('00-signed-in');
+		}, 60 * 1000);
+
+		test.each(packageTypes().nodes.map((node) => [node.displayName, node.name]))(
+			'the node panel lists %s with its icon',
+			async (displayName, name) => {
+				await page.goto(`${n8n.url}/workflow/new`);
+				await page.click('[data-test-id="node-creator-plus-button"]');
+				await page.locator('input[data-test-id="node-creator-search-bar"]').fill(displayName);
+				const item = page.locator(`[data-test-id="item-iterator-item"][data-keyboard-nav-id^="${PACKAGE.name}.${name}-"]`);
+				await item.waitFor({ timeout: 15_000 });
+				expect(await item.locator('[data-test-id="node-creator-item-name"]').innerText()).toBe(displayName);
+				const icon = item.locator('img[src*="/icons/"]').first();
+				await icon.waitFor({ timeout: 15_000 });
+				// Loaded means decoded: a 404 or a broken SVG leaves naturalWidth at 0.
+				await page.waitForFunction((img) => img.complete, await icon.elementHandle(), { timeout: 15_000 });
+				const { src, naturalWidth } = await icon.evaluate((img) => ({ src: img.src, naturalWidth: img.naturalWidth }));
+				expect({ src, naturalWidth: naturalWidth > 0 }).toEqual({ src, naturalWidth: true });
+				expect(iconResponses.filter((response) => response.url === src).map((response) => response.status)).toContain(200);
+				await shoot(`node-panel-${name}`);
+			},
+			60 * 1000,
+		);
+
+		test.each(packageTypes().credentials.map((credential) => [credential.displayName, credential]))(
+			'the %s credential form shows its fields',
+			async (_displayName, credential) => {
+				const { id } = sandboxCredentials(sandbox).find((imported) => imported.type === credential.name);
+				await page.goto(`${n8n.url}/home/credentials/${id}`);
+				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+				await dialog.waitFor({ timeout: 30_000 });
+				for (const property of credential.properties) {
+					// One form per field: its input and its label.
+					const field = dialog.locator('form[data-test-id="credential-connection-parameter"]').filter({
+						has: page.locator(`[data-test-id="parameter-input-${property.name}"]`),
+					});
+					await field.waitFor({ timeout: 10_000 });
+					expect(await field.innerText()).toContain(property.displayName);
+				}
+				// n8n tests a saved credential when its form opens: here against the sandbox.
+				await dialog.getByText('Connection tested successfully').waitFor({ timeout: 20_000 });
+				await shoot(`credential-${credential.name}`);
+			},
+			60 * 1000,
+		);
+	});
+});
