@@ -1,0 +1,131 @@
+// The workflows and credentials the benchmark imports into n8n: every workflow is
+// Manual Trigger → Read/Write Files from Disk → the uploader under test.
+
+const PACKAGE = 'n8n-nodes-crm-attachments';
+export const READ_NODE = 'Read File';
+export const TOKEN = 'bench-token';
+
+export const CREDENTIALS = {
+	inventApi: { id: 'benchInventCred', name: 'Bench Invent' },
+	cityPayApi: { id: 'benchCityPayCred', name: 'Bench CityPay' },
+	haptikApi: { id: 'benchHaptikCred', name: 'Bench Haptik' },
+	leadwayApi: { id: 'benchLeadwayCred', name: 'Bench Leadway' },
+};
+
+/** Credentials pointing at the sink (`n8n import:credentials` encrypts `data`). */
+export function credentialsFor(sinkUrl) {
+	const data = {
+		inventApi: { apiKey: TOKEN, baseUrl: sinkUrl },
+		cityPayApi: { token: TOKEN, baseUrl: `${sinkUrl}/v1` },
+		haptikApi: { baseUrl: sinkUrl, token: TOKEN, clientId: 'bench-client' },
+		leadwayApi: { accessToken: TOKEN, apiVersion: '2021-07-28', baseUrl: sinkUrl, locationId: 'bench-location' },
+	};
+	return Object.entries(CREDENTIALS).map(([type, { id, name }]) => ({ id, name, type, data: data[type] }));
+}
+
+function credentialRef(type) {
+	return { [type]: { ...CREDENTIALS[type] } };
+}
+
+/** The uploaders: node name → node (parameters, type) for one file per item in binary field `data`. */
+export function uploaders(sinkUrl) {
+	return {
+		invent: (concurrency) => ({
+			name: 'Invent',
+			type: `${PACKAGE}.invent`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'contactFile',
+				operation: 'upload',
+				organizationId: 'c',
+				contactId: 'bench-contact',
+				inputType: 'binary',
+				binaryPropertyName: 'data',
+				options: {},
+				requestOptions: concurrency === undefined ? {} : { concurrency },
+			},
+			credentials: credentialRef('inventApi'),
+		}),
+		cityPay: (concurrency) => ({
+			name: 'CityPay',
+			type: `${PACKAGE}.cityPay`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'attachment',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				options: {},
+				requestOptions: concurrency === undefined ? {} : { concurrency },
+			},
+			credentials: credentialRef('cityPayApi'),
+		}),
+		// n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
+		httpRequest: () => ({
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${sinkUrl}/v1/attachments`,
+				sendHeaders: true,
+				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+				sendBody: true,
+				contentType: 'multipart-form-data',
+				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
+				options: {},
+			},
+		}),
+		haptik: () => ({
+			name: 'Haptik',
+			type: `${PACKAGE}.haptik`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'file',
+				operation: 'send',
+				authId: 'bench-user',
+				businessId: '1234',
+				binaryPropertyName: 'data',
+				messageType: 'auto',
+				options: {},
+			},
+			credentials: credentialRef('haptikApi'),
+		}),
+		leadway: () => ({
+			name: 'Leadway',
+			type: `${PACKAGE}.leadway`,
+			typeVersion: 1,
+			parameters: {
+				resource: 'conversation',
+				operation: 'upload',
+				conversationId: 'bench-conversation',
+				filesFrom: 'named',
+				binaryPropertyName: 'data',
+				options: {},
+			},
+			credentials: credentialRef('leadwayApi'),
+		}),
+	};
+}
+
+/** Manual Trigger → Read File (`fileSelector`, a path or glob) → each of `targets` (in parallel branches). */
+export function workflow(id, name, fileSelector, targets = []) {
+	const nodes = [
+		{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${id}-read`,
+			name: READ_NODE,
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: { operation: 'read', fileSelector, options: {} },
+		},
+		...targets.map((node, i) => ({ id: `${id}-up${i}`, position: [440, i * 200], ...node })),
+	];
+	const connections = {
+		Start: { main: [[{ node: READ_NODE, type: 'main', index: 0 }]] },
+		...(targets.length > 0 && {
+			[READ_NODE]: { main: [targets.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+		}),
+	};
+	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
