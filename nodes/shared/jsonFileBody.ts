@@ -20,23 +20,36 @@ export async function* base64Chunks(
 	source: Buffer | AsyncIterable<Buffer | Uint8Array | string>,
 	sliceBytes = BASE64_SLICE_BYTES,
 ): AsyncGenerator<Buffer> {
+	const step = Math.max(3, sliceBytes - (sliceBytes % 3));
 	if (Buffer.isBuffer(source)) {
-		const step = Math.max(3, sliceBytes - (sliceBytes % 3));
 		for (let offset = 0; offset < source.length; offset += step) {
 			yield Buffer.from(source.subarray(offset, offset + step).toString('base64'), 'latin1');
 		}
 		return;
 	}
+	const encode = (bytes: Buffer) => Buffer.from(bytes.toString('base64'), 'latin1');
 	let carry: Buffer = Buffer.alloc(0);
 	for await (const chunk of source) {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-		const data = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
-		const whole = data.length - (data.length % 3);
-		if (whole > 0) yield Buffer.from(data.subarray(0, whole).toString('base64'), 'latin1');
+		let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		if (carry.length > 0) {
+			// Complete the leftover group with the chunk's first bytes rather than copying the chunk.
+			const need = 3 - carry.length;
+			if (bytes.length < need) {
+				carry = Buffer.concat([carry, bytes]);
+				continue;
+			}
+			yield encode(Buffer.concat([carry, bytes.subarray(0, need)]));
+			bytes = bytes.subarray(need);
+		}
+		const whole = bytes.length - (bytes.length % 3);
+		// Encoded in slices, so each base64 string stays small and short-lived.
+		for (let offset = 0; offset < whole; offset += step) {
+			yield encode(bytes.subarray(offset, Math.min(whole, offset + step)));
+		}
 		// Copied: the source may reuse its chunk's memory.
-		carry = Buffer.from(data.subarray(whole));
+		carry = Buffer.from(bytes.subarray(whole));
 	}
-	if (carry.length > 0) yield Buffer.from(carry.toString('base64'), 'latin1');
+	if (carry.length > 0) yield encode(carry);
 }
 
 /** A JSON body whose one file travels base64 inside it, streamed rather than built as one string. */
