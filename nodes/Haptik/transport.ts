@@ -1,17 +1,16 @@
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IExecuteFunctions,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { assertCredentialFields } from '../shared/credentialChecks';
+import type { CredentialFieldRules } from '../shared/credentialChecks';
+import { assertCredentialFields, CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { MultipartField, MultipartFile } from '../shared/multipart';
 import { toMultipartForm } from '../shared/multipart';
-import { isHttpUrl, joinUrl } from '../shared/parameters';
+import { joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
 import { getRequestPolicy, safeOrigin, sendApiRequest } from '../shared/request';
 
@@ -36,32 +35,13 @@ const HAPTIK: ApiTarget = {
 	},
 };
 
-interface HaptikCredentials {
-	baseUrl: string;
-	token: string;
-	clientId: string;
-}
-
-/**
- * Why the credential cannot be sent, or undefined when it can. Token and Client ID go
- * into HTTP headers, where a line break would end the header (or let text in after it).
- * The message names the field, never its value.
- */
-export function credentialProblem(data: ICredentialDataDecryptedObject): string | undefined {
-	const fields: Array<[keyof HaptikCredentials, string]> = [
-		['baseUrl', 'Base URL'],
-		['token', 'Token'],
-		['clientId', 'Client ID'],
-	];
-	for (const [name, label] of fields) {
-		const value = data[name];
-		if (typeof value !== 'string' || value.trim() === '') return `${label} is empty in the Haptik credential`;
-		if (/[\u0000-\u001f\u007f]/.test(value)) {
-			return `${label} in the Haptik credential contains a line break or another control character`;
-		}
-	}
-	return undefined;
-}
+/** Token and Client ID go into headers; Haptik answers a missing one only with a bare 401. */
+const HAPTIK_CREDENTIAL_RULES: CredentialFieldRules = {
+	apiName: 'Haptik',
+	urlFields: { baseUrl: 'Base URL' },
+	headerFields: { token: 'Token', clientId: 'Client ID' },
+	headerFieldsRequired: true,
+};
 
 /**
  * The upload URL. Haptik's dashboard hands out the full upload URL, so a Base URL that
@@ -84,18 +64,7 @@ export async function haptikUpload(
 	files: MultipartFile[],
 ): Promise<ApiResponse> {
 	const credentials = await context.getCredentials(HAPTIK_CREDENTIAL_TYPE, itemIndex);
-	const problem = credentialProblem(credentials);
-	if (problem) {
-		throw new NodeOperationError(context.getNode(), `${problem} (item ${itemIndex})`, {
-			itemIndex,
-			description: 'Open the Haptik credential and enter the value Haptik gave you on one line, without line breaks.',
-		});
-	}
-	assertCredentialFields(context, itemIndex, credentials, {
-		apiName: 'Haptik',
-		urlFields: { baseUrl: 'Base URL' },
-		headerFields: { token: 'Token', clientId: 'Client ID' },
-	});
+	assertCredentialFields(context, itemIndex, credentials, HAPTIK_CREDENTIAL_RULES);
 	return await sendApiRequest(
 		context,
 		HAPTIK,
@@ -155,14 +124,14 @@ export async function testHaptikCredential(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const problem = credentialProblem(data);
-	if (problem) return { status: 'Error', message: `${problem}. Enter it on one line.` };
+	const found = credentialFieldProblem(data, HAPTIK_CREDENTIAL_RULES);
+	if (found?.field === 'Base URL' && found.problem !== CONTROL_CHARACTER_PROBLEM) {
+		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
+	}
+	if (found) return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. Enter it on one line.` };
 
 	const url = uploadUrl(data.baseUrl as string);
 	const origin = safeOrigin(url);
-	if (!isHttpUrl(url)) {
-		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
-	}
 
 	let response: { statusCode?: unknown; body?: unknown };
 	try {

@@ -11,13 +11,19 @@ export interface CredentialFieldRules {
 	urlFields: Record<string, string>;
 	/** Field name → label of fields that go into HTTP headers. */
 	headerFields: Record<string, string>;
+	/** Refuse empty header fields too, for APIs that answer a missing one unhelpfully. */
+	headerFieldsRequired?: boolean;
 }
+
+/** Any control character, tab included: none belongs in a key, a token or a URL. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTER_PROBLEM = 'contains a line break or another control character';
 
 /**
  * Why the credential cannot be used, naming the field and never its value, or undefined.
- * A URL field must be http(s): anything else (file:, ftp:, a bare host) is refused here so
- * that no request is tried. A header field must be one line: a CR or LF would end the
- * header and let the rest pass as another header.
+ * A URL field must be one line and http(s): anything else (file:, ftp:, a bare host) is
+ * refused here so that no request is tried. A header field must be one line: a CR or LF
+ * would end the header and let the rest pass as another header.
  */
 export function credentialFieldProblem(
 	data: ICredentialDataDecryptedObject,
@@ -25,6 +31,13 @@ export function credentialFieldProblem(
 ): { field: string; problem: string; fix: string } | undefined {
 	for (const [name, label] of Object.entries(rules.urlFields)) {
 		const value = String(data[name] ?? '').trim();
+		if (CONTROL_CHARACTER.test(value)) {
+			return {
+				field: label,
+				problem: CONTROL_CHARACTER_PROBLEM,
+				fix: `Paste the ${label} again as one line, exactly as ${rules.apiName} gave it.`,
+			};
+		}
 		if (!isHttpUrl(value)) {
 			return {
 				field: label,
@@ -34,10 +47,14 @@ export function credentialFieldProblem(
 		}
 	}
 	for (const [name, label] of Object.entries(rules.headerFields)) {
-		if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(String(data[name] ?? ''))) {
+		const value = String(data[name] ?? '');
+		if (rules.headerFieldsRequired && value.trim() === '') {
+			return { field: label, problem: 'is empty', fix: `Enter the ${label} ${rules.apiName} issued.` };
+		}
+		if (CONTROL_CHARACTER.test(value)) {
 			return {
 				field: label,
-				problem: 'contains a line break or another control character',
+				problem: CONTROL_CHARACTER_PROBLEM,
 				fix: `Paste the ${label} again as one line, exactly as ${rules.apiName} issued it.`,
 			};
 		}
