@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { ApiRequest, ApiResponse, ApiTarget } from '../shared/request';
-import { getRequestPolicy, sendApiRequest, sendFileRequest } from '../shared/request';
+import { sendApiRequest, sendFileRequest } from '../shared/request';
+import { getRequestPolicy } from '../shared/requestOptions';
 import { joinUrl } from '../shared/parameters';
 
 const CREDENTIAL_TYPE = 'cityPayApi';

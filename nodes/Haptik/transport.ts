@@ -12,7 +12,8 @@ import type { MultipartField, MultipartFile } from '../shared/multipart';
 import { toMultipartForm } from '../shared/multipart';
 import { joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
-import { getRequestPolicy, safeOrigin, sendApiRequest } from '../shared/request';
+import { safeOrigin, sendApiRequest } from '../shared/request';
+import { getRequestPolicy } from '../shared/requestOptions';
 
 export const HAPTIK_CREDENTIAL_TYPE = 'haptikApi';
 

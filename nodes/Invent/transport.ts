@@ -4,7 +4,8 @@ import { assertCredentialFields } from '../shared/credentialChecks';
 import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { JsonFileBody } from '../shared/jsonFileBody';
 import type { ApiResponse, ApiTarget, UncertainOutcome } from '../shared/request';
-import { getRequestPolicy, sendApiRequest } from '../shared/request';
+import { sendApiRequest } from '../shared/request';
+import { getRequestPolicy } from '../shared/requestOptions';
 import { getPathId, joinUrl } from '../shared/parameters';
 
 const INVENT: ApiTarget = {

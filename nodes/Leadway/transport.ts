@@ -6,7 +6,8 @@ import { defaultFixForStatus, messageFromBody } from '../shared/errors';
 import type { MultipartBody } from '../shared/multipart';
 import { joinUrl } from '../shared/parameters';
 import type { ApiResponse, ApiTarget } from '../shared/request';
-import { getRequestPolicy, sendApiRequest } from '../shared/request';
+import { sendApiRequest } from '../shared/request';
+import { getRequestPolicy } from '../shared/requestOptions';
 
 export interface LeadwayCredentials {
 	accessToken: string;

@@ -10,10 +10,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { DescribeRefusal } from './errors';
 import { apiRefusalError } from './errors';
+import type { RequestPolicy } from './requestOptions';
+import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import {
-	DEFAULT_MAX_RETRIES,
-	DEFAULT_RETRY_DELAY_MS,
-	DEFAULT_TIMEOUT_MS,
 	isIdempotent,
 	isTimeout,
 	runWithRetries,
@@ -21,21 +20,6 @@ import {
 } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
-
-/** Retries and timeout of one request, from the node's Request Options. */
-export interface RequestPolicy {
-	/** Further attempts after the first, only when the failed one surely had no effect (or could be repeated). */
-	maxRetries: number;
-	timeoutMs: number;
-	/** Base of the exponential back-off; a Retry-After from the API takes precedence. */
-	retryDelayMs: number;
-}
-
-export const DEFAULT_REQUEST_POLICY: RequestPolicy = {
-	maxRetries: DEFAULT_MAX_RETRIES,
-	timeoutMs: DEFAULT_TIMEOUT_MS,
-	retryDelayMs: DEFAULT_RETRY_DELAY_MS,
-};
 
 /** What the user is told when a request with an effect failed and it is unknown whether it took effect. */
 export interface UncertainOutcome {
@@ -78,20 +62,6 @@ export interface ApiTarget {
 	apiName: string;
 	credentialType: string;
 	describeRefusal: DescribeRefusal;
-}
-
-/** The `requestOptions` collection every node shows (see `requestOptionsProperty`), with defaults filled in. */
-export function getRequestPolicy(context: IExecuteFunctions, itemIndex: number): RequestPolicy {
-	const options = context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
-	const whole = (value: unknown, fallback: number, min: number) => {
-		const number = typeof value === 'number' ? value : Number(value);
-		return Number.isFinite(number) && value !== '' && value !== undefined ? Math.max(min, Math.floor(number)) : fallback;
-	};
-	return {
-		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
-		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
-		retryDelayMs: whole(options.retryDelay, DEFAULT_RETRY_DELAY_MS, 0),
-	};
 }
 
 function parseBody(body: unknown): unknown {
