@@ -325,7 +325,7 @@ describe('refusals before sending', () => {
 			credential: { apiVersion: '2021-07-28\r\nX-Injected: yes' },
 		});
 		expect(result.error?.message).toBe(
-			'API Version in the Leadway credential contains a line break; it must be one line such as 2021-07-28 (item 0)',
+			'API Version in the Leadway credential contains a line break or another control character (item 0)',
 		);
 		expect(leadway.requests).toHaveLength(0);
 	});

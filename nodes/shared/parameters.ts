@@ -48,3 +48,12 @@ export function isHttpUrl(value: string): boolean {
 		return false;
 	}
 }
+
+/** Scheme, host and port of a URL, without path, query or user info. */
+export function safeOrigin(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'an invalid URL';
+	}
+}

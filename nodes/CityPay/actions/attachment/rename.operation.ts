@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { showOnlyFor } from '../../../shared/description';
 import { fileNameProblem } from '../../../shared/fileRules';
 import { getPathId } from '../../../shared/parameters';
-import { cityPayRequest } from '../../transport';
-import { attachmentIdProperty } from './shared';
+import { cityPayApi } from '../../transport';
+import { attachmentIdProperty } from '../../rules';
 
 const properties: INodeProperties[] = [
 	{ ...attachmentIdProperty, description: 'ID of the attachment to rename' },
@@ -53,9 +53,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
 	const fileName = getNewFileName(this, itemIndex);
 	// CityPay: the new name is the form field `filename`, sent as curl -d does (API docs).
-	const response = await cityPayRequest(this, itemIndex, 'PUT', `/attachments/${attachmentId}`, {
-		body: new URLSearchParams({ filename: fileName }).toString(),
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+	const response = await cityPayApi.request(this, itemIndex, {
+		method: 'PUT',
+		path: `/attachments/${attachmentId}`,
+		form: { filename: fileName },
 	});
 	return [{ json: response.body as IDataObject }];
 }

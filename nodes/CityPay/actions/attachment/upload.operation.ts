@@ -3,8 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { readBinaryFile } from '../../../shared/binaryInput';
 import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
-import { toMultipartForm } from '../../../shared/multipart';
-import { cityPayRequest } from '../../transport';
+import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	inputBinaryField('The name of the input binary field containing the file to be uploaded'),
@@ -37,9 +36,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	assertFileAllowed(this.getNode(), file, { apiName: 'CityPay' });
 
 	// CityPay: multipart with the bytes in the required `file` field (API docs).
-	const response = await cityPayRequest(this, itemIndex, 'POST', '/attachments', {
-		// A fresh form per attempt: the file streams into the request and can be read once.
-		buildBody: async () => await toMultipartForm([], [{ fieldName: 'file', file }]),
+	const response = await cityPayApi.request(this, itemIndex, {
+		method: 'POST',
+		path: '/attachments',
+		multipart: { fields: [], files: [{ fieldName: 'file', file }] },
 		ifUnsure: {
 			outcome: 'The file may or may not have arrived in CityPay',
 			check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',

@@ -6,7 +6,7 @@ import { inputBinaryField, showOnlyFor } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
 import type { MessageTypeChoice } from '../../rules';
 import { acceptFile, messageTypeFor } from '../../rules';
-import { haptikUpload } from '../../transport';
+import { haptikApi, UPLOAD_PATH } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -112,6 +112,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (messageBody !== '') fields.push(['message_body', messageBody]);
 	const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
 
-	const response = await haptikUpload(this, itemIndex, fields, files);
+	const response = await haptikApi.request(this, itemIndex, {
+		method: 'POST',
+		path: UPLOAD_PATH,
+		multipart: { fields, files },
+		ifUnsure: {
+			outcome: 'The file may or may not have reached the Haptik conversation',
+			check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
+		},
+	});
 	return [{ json: response.body as IDataObject }];
 }

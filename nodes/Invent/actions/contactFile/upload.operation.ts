@@ -7,7 +7,8 @@ import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
 import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
-import { inventRequest, organizationPath } from '../../transport';
+import { organizationPath } from '../../rules';
+import { inventApi } from '../../transport';
 
 /** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
 const MAX_ALLOWED_TYPES = 255;
@@ -122,7 +123,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const withAllowedTypes = (body: IDataObject): IDataObject =>
 		allowedTypes.length > 0 ? { ...body, allowed_types: allowedTypes } : body;
 	let body: IDataObject | undefined;
-	let fileBody: JsonFileBody | undefined;
+	let jsonFile: JsonFileBody | undefined;
 
 	if (inputType === 'url') {
 		body = withAllowedTypes({ file_url: getFileUrl(this, itemIndex) });
@@ -135,15 +136,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		assertFileAllowed(this.getNode(), file, { apiName: 'Invent', mimePatterns: allowedTypes });
 		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs). The
 		// base64 is streamed into the JSON as it is sent, never held whole.
-		fileBody = jsonFileBody(file, (data) =>
+		jsonFile = jsonFileBody(file, (data) =>
 			withAllowedTypes({ file: { data, name: file.fileName, type: file.mimeType } }),
 		);
 	}
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const response = await inventRequest(this, itemIndex, 'POST', path, {
+	const response = await inventApi.request(this, itemIndex, {
+		method: 'POST',
+		path,
 		body,
-		fileBody,
+		jsonFile,
 		ifUnsure: {
 			outcome: 'The file may or may not have arrived in Invent',
 			check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",
