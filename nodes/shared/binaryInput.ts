@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
@@ -100,4 +100,17 @@ export async function readBinaryFile(
 		open: async () => buffer,
 		readAll: async () => buffer,
 	};
+}
+
+/**
+ * The file an upload operation sends: the one in the Input Binary Field, under the File
+ * Name and MIME Type options when the operation offers them and they are set.
+ */
+export async function readInputBinaryFile(context: IExecuteFunctions, itemIndex: number): Promise<BinaryFile> {
+	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return await readBinaryFile(context, itemIndex, propertyName, {
+		fileName: options.fileName as string | undefined,
+		mimeType: options.mimeType as string | undefined,
+	});
 }

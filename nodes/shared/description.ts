@@ -27,6 +27,20 @@ export function inputBinaryField(hint: string): INodeProperties {
 	};
 }
 
+/** "Options": the collection of optional parameters an operation shows last. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+}
+
+/** The "File Name" option of an upload (read back by `readInputBinaryFile`). */
+export const fileNameOption: INodeProperties = {
+	displayName: 'File Name',
+	name: 'fileName',
+	type: 'string',
+	default: '',
+	description: 'Name to store the file under, instead of the binary file name',
+};
+
 /** "Return All" and "Limit", as every Get Many operation shows them. */
 export const returnAllAndLimit: INodeProperties[] = [
 	{

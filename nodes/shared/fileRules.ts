@@ -32,7 +32,7 @@ export const MAX_FILE_NAME_BYTES = 255;
  */
 export function fileNameProblem(fileName: string): string | undefined {
 	if (fileName.trim() === '') return 'is empty';
-	if (/[/\\]/.test(fileName)) return 'contains a path separator ("/" or "\\")';
+	if (/[/\\]/.test(fileName)) return 'contains a path separator';
 	if (/[\u0000-\u001f\u007f]/.test(fileName)) return 'contains a line break or another control character';
 	if (fileName === '.' || fileName === '..') return 'is not a file name';
 	const bytes = Buffer.byteLength(fileName, 'utf8');

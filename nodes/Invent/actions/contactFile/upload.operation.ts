@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readBinaryFile } from '../../../shared/binaryInput';
-import { inputBinaryField, showOnlyFor } from '../../../shared/description';
+import { readInputBinaryFile } from '../../../shared/binaryInput';
+import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
@@ -48,41 +48,27 @@ const properties: INodeProperties[] = [
 		description: 'Public http(s) URL that Invent downloads the file from',
 		displayOptions: { show: { inputType: ['url'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Allowed MIME Types',
-				name: 'allowedTypes',
-				type: 'string',
-				default: '',
-				placeholder: 'image/*, application/pdf',
-				description:
-					'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
-			},
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: 'Name to store the file under, instead of the binary file name',
-				displayOptions: { show: { '/inputType': ['binary'] } },
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'application/pdf',
-				description: 'MIME type to send, instead of the one from the binary data or the file name',
-				displayOptions: { show: { '/inputType': ['binary'] } },
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Allowed MIME Types',
+			name: 'allowedTypes',
+			type: 'string',
+			default: '',
+			placeholder: 'image/*, application/pdf',
+			description:
+				'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
+		},
+		{ ...fileNameOption, displayOptions: { show: { '/inputType': ['binary'] } } },
+		{
+			displayName: 'MIME Type',
+			name: 'mimeType',
+			type: 'string',
+			default: '',
+			placeholder: 'application/pdf',
+			description: 'MIME type to send, instead of the one from the binary data or the file name',
+			displayOptions: { show: { '/inputType': ['binary'] } },
+		},
+	]),
 ];
 
 export const description = showOnlyFor('contactFile', 'upload', properties);
@@ -128,11 +114,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (inputType === 'url') {
 		body = withAllowedTypes({ file_url: getFileUrl(this, itemIndex) });
 	} else {
-		const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-		const file = await readBinaryFile(this, itemIndex, propertyName, {
-			fileName: options.fileName as string | undefined,
-			mimeType: options.mimeType as string | undefined,
-		});
+		const file = await readInputBinaryFile(this, itemIndex);
 		assertFileAllowed(this.getNode(), file, { apiName: 'Invent', mimePatterns: allowedTypes });
 		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs). The
 		// base64 is streamed into the JSON as it is sent, never held whole.

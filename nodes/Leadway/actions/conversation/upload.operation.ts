@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ApiSession } from '../../../shared/apiClient';
 import type { BinaryFile } from '../../../shared/binaryInput';
 import { readBinaryFile } from '../../../shared/binaryInput';
-import { showOnlyFor } from '../../../shared/description';
+import { optionsCollection, showOnlyFor } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
 import { isHttpUrl, splitList } from '../../../shared/parameters';
 import type { UploadAnswer, UploadedFile } from '../../rules';
@@ -72,40 +72,32 @@ const properties: INodeProperties[] = [
 		hint: 'Comma-separated names of the input binary fields holding the files to upload',
 		displayOptions: { show: { filesFrom: ['named'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Attachment URLs',
-				name: 'attachmentUrls',
-				type: 'string',
-				typeOptions: { multipleValues: true, multipleValueButtonText: 'Add URL' },
-				default: [],
-				placeholder: 'https://example.com/files/brochure.pdf',
-				description:
-					'URLs of files already hosted elsewhere, sent as attachmentUrls with the first upload request',
-			},
-			{
-				displayName: 'Chat Service SID',
-				name: 'chatServiceSid',
-				type: 'string',
-				default: '',
-				placeholder: 'ISxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
-				description: 'Twilio chat service SID, for group SMS uploads',
-			},
-			{
-				displayName: 'Group SMS',
-				name: 'isGroupSms',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to use the group SMS upload flow. Leadway then accepts exactly one file per request.',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Attachment URLs',
+			name: 'attachmentUrls',
+			type: 'string',
+			typeOptions: { multipleValues: true, multipleValueButtonText: 'Add URL' },
+			default: [],
+			placeholder: 'https://example.com/files/brochure.pdf',
+			description: 'URLs of files already hosted elsewhere, sent as attachmentUrls with the first upload request',
+		},
+		{
+			displayName: 'Chat Service SID',
+			name: 'chatServiceSid',
+			type: 'string',
+			default: '',
+			placeholder: 'ISxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+			description: 'Twilio chat service SID, for group SMS uploads',
+		},
+		{
+			displayName: 'Group SMS',
+			name: 'isGroupSms',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to use the group SMS upload flow. Leadway then accepts exactly one file per request.',
+		},
+	]),
 ];
 
 export const description = showOnlyFor('conversation', 'upload', properties);
