@@ -45,16 +45,16 @@ export function assertFilesAllowed(node: INode, itemIndex: number, files: Binary
 	for (const file of files) {
 		const other = seen.get(file.fileName);
 		if (other !== undefined) {
-			throw new NodeOperationError(node, `Item ${itemIndex}: two files are named "${file.fileName}"`, {
+			throw new NodeOperationError(node, `Two files are named "${file.fileName}" on item ${itemIndex}`, {
 				itemIndex,
-				description: `Binary properties "${other}" and "${file.propertyName}" hold files of the same name. Leadway returns one URL per file name, so rename one of them first.`,
+				description: `Binary fields "${other}" and "${file.propertyName}" hold files of the same name. Leadway returns one URL per file name, so rename one of them first.`,
 			});
 		}
 		seen.set(file.fileName, file.propertyName);
 	}
 	// Leadway: with isGroupSms, exactly one file per request (API docs).
 	if (isGroupSms && files.length > 1) {
-		throw new NodeOperationError(node, `Item ${itemIndex}: Group SMS allows one file, but ${files.length} were given`, {
+		throw new NodeOperationError(node, `Group SMS allows one file, but ${files.length} were given on item ${itemIndex}`, {
 			itemIndex,
 			description: `Leadway's group SMS upload takes exactly one file per request. Upload one file per item (for example split the files into items first), or turn Group SMS off. Files: ${files.map((file) => file.fileName).join(', ')}.`,
 		});

@@ -74,7 +74,7 @@ export function assertCredentialFields(
 	if (!found) return;
 	throw new NodeOperationError(
 		context.getNode(),
-		`${found.field} in the ${rules.apiName} credential ${found.problem} (item ${itemIndex})`,
+		`${found.field} in the ${rules.apiName} credential ${found.problem} on item ${itemIndex}`,
 		{ itemIndex, description: `Edit the ${rules.apiName} credential and fix ${found.field}: ${found.fix}` },
 	);
 }

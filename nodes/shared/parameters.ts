@@ -20,7 +20,7 @@ export function getPathId(
 		});
 	}
 	if (id === '.' || id === '..') {
-		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID (item ${itemIndex})`, {
+		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID on item ${itemIndex}`, {
 			itemIndex,
 			description: `Enter the real ${displayName}; "." and ".." would change the request path.`,
 		});

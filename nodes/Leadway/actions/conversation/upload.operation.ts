@@ -49,14 +49,14 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{
-				name: 'All Binary Properties of the Item',
+				name: 'All Binary Fields of the Item',
 				value: 'all',
 				description: 'Upload every file the input item carries',
 			},
 			{
-				name: 'Named Binary Properties',
+				name: 'Named Binary Fields',
 				value: 'named',
-				description: 'Upload the files in the binary properties listed below',
+				description: 'Upload the files in the binary fields listed below',
 			},
 		],
 		default: 'named',
@@ -125,7 +125,7 @@ async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise
 	if (filesFrom === 'all') {
 		propertyNames = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
 		if (propertyNames.length === 0) {
-			throw new NodeOperationError(context.getNode(), `Item ${itemIndex} has no binary data to upload`, {
+			throw new NodeOperationError(context.getNode(), `No binary data to upload on item ${itemIndex}`, {
 				itemIndex,
 				description:
 					'Put a node that outputs files before this one (for example Read/Write Files from Disk or HTTP Request).',
