@@ -1,5 +1,5 @@
 import type { IDataObject, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile } from '../shared/binaryInput';
 import type { FileRules } from '../shared/fileRules';
@@ -115,6 +115,36 @@ export function mergeUploadAnswers(answers: UploadAnswer[]): IDataObject {
 }
 
 /** "a.pdf (https://…), b.png (https://…)" for an error description. */
-export function describeUploaded(files: UploadedFile[]): string {
+function describeUploaded(files: UploadedFile[]): string {
 	return files.map((file) => `${file.name} (${file.url})`).join(', ');
+}
+
+/**
+ * A later request of a split upload failed: the error tells which files are already in
+ * Leadway (names and URLs) and which are not, so a re-run does not send any file twice.
+ */
+export function withUploadProgress(
+	node: INode,
+	itemIndex: number,
+	caught: unknown,
+	progress: { sent: BinaryFile[]; uploaded: UploadedFile[]; notSent: BinaryFile[] },
+	requestNumber: number,
+	requestCount: number,
+): NodeApiError | NodeOperationError {
+	const error =
+		caught instanceof NodeApiError || caught instanceof NodeOperationError
+			? caught
+			: new NodeOperationError(node, caught as Error, { itemIndex });
+	if (requestNumber === 1) return error;
+	const urls = new Map(progress.uploaded.map((file) => [file.name, file.url]));
+	const sent = progress.sent.map((file) => ({ name: file.fileName, url: urls.get(file.fileName) ?? 'no URL returned' }));
+	error.message = `${error.message} (upload request ${requestNumber} of ${requestCount}; ${sent.length} files were already uploaded)`;
+	error.description = [
+		`Already uploaded, do not send again: ${describeUploaded(sent)}.`,
+		`Not uploaded: ${progress.notSent.map((file) => file.fileName).join(', ')}.`,
+		error.description ?? '',
+	]
+		.join(' ')
+		.trim();
+	return error;
 }

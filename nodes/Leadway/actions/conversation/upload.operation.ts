@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiSession } from '../../../shared/apiClient';
 import type { BinaryFile } from '../../../shared/binaryInput';
@@ -11,10 +11,10 @@ import type { UploadAnswer, UploadedFile } from '../../rules';
 import {
 	assertFilesAllowed,
 	chunk,
-	describeUploaded,
 	LEADWAY_MAX_FILES_PER_REQUEST,
 	mergeUploadAnswers,
 	readUploadAnswer,
+	withUploadProgress,
 } from '../../rules';
 import type { LeadwayCredentials } from '../../transport';
 import { leadwayApi } from '../../transport';
@@ -141,40 +141,26 @@ async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise
 	return files;
 }
 
-/**
- * A later request of a split upload failed: the error tells which files are already in
- * Leadway (names and URLs) and which are not, so a re-run does not send any file twice.
- */
-function withUploadProgress(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	caught: unknown,
-	progress: { sent: BinaryFile[]; uploaded: UploadedFile[]; notSent: BinaryFile[] },
-	requestNumber: number,
-	requestCount: number,
-): NodeApiError | NodeOperationError {
-	const error =
-		caught instanceof NodeApiError || caught instanceof NodeOperationError
-			? caught
-			: new NodeOperationError(context.getNode(), caught as Error, { itemIndex });
-	if (requestNumber === 1) return error;
-	const urls = new Map(progress.uploaded.map((file) => [file.name, file.url]));
-	const sent = progress.sent.map((file) => ({ name: file.fileName, url: urls.get(file.fileName) ?? 'no URL returned' }));
-	error.message = `${error.message} (upload request ${requestNumber} of ${requestCount}; ${sent.length} files were already uploaded)`;
-	error.description = [
-		`Already uploaded, do not send again: ${describeUploaded(sent)}.`,
-		`Not uploaded: ${progress.notSent.map((file) => file.fileName).join(', ')}.`,
-		error.description ?? '',
-	]
-		.join(' ')
-		.trim();
-	return error;
+interface Conversation {
+	conversationId: string;
+	contactId: string;
+}
+
+function getConversation(context: IExecuteFunctions, itemIndex: number): Conversation {
+	const conversationId = textParameter(context, 'conversationId', itemIndex);
+	const contactId = textParameter(context, 'contactId', itemIndex);
+	// Leadway: one of conversationId or contactId must be given (API docs).
+	if (conversationId === '' && contactId === '') {
+		throw new NodeOperationError(context.getNode(), `Conversation ID and Contact ID are both empty on item ${itemIndex}`, {
+			itemIndex,
+			description: 'Leadway needs to know where the files go: enter a Conversation ID, a Contact ID, or both.',
+		});
+	}
+	return { conversationId, contactId };
 }
 
 /** Where the files go, and how: every text field of the upload form. */
-interface UploadTarget {
-	conversationId: string;
-	contactId: string;
+interface UploadTarget extends Conversation {
 	locationId: string;
 	attachmentUrls: string[];
 	chatServiceSid: string;
@@ -185,7 +171,7 @@ function getUploadTarget(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	credentials: LeadwayCredentials,
-	conversation: Pick<UploadTarget, 'conversationId' | 'contactId'>,
+	conversation: Conversation,
 ): UploadTarget {
 	const locationId = textParameter(context, 'locationId', itemIndex) || String(credentials.locationId ?? '').trim();
 	if (locationId === '') {
@@ -248,7 +234,7 @@ async function sendBatches(
 				uploaded,
 				notSent: batches.slice(batchIndex).flat(),
 			};
-			throw withUploadProgress(context, itemIndex, error, progress, batchIndex + 1, batches.length);
+			throw withUploadProgress(context.getNode(), itemIndex, error, progress, batchIndex + 1, batches.length);
 		}
 		const answer = readUploadAnswer(body);
 		answers.push(answer);
@@ -258,17 +244,9 @@ async function sendBatches(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const conversationId = textParameter(this, 'conversationId', itemIndex);
-	const contactId = textParameter(this, 'contactId', itemIndex);
-	// Leadway: one of conversationId or contactId must be given (API docs).
-	if (conversationId === '' && contactId === '') {
-		throw new NodeOperationError(this.getNode(), `Conversation ID and Contact ID are both empty on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Leadway needs to know where the files go: enter a Conversation ID, a Contact ID, or both.',
-		});
-	}
+	const conversation = getConversation(this, itemIndex);
 	const leadway = await leadwayApi.session(this, itemIndex);
-	const target = getUploadTarget(this, itemIndex, leadway.credentials, { conversationId, contactId });
+	const target = getUploadTarget(this, itemIndex, leadway.credentials, conversation);
 
 	const files = await readFiles(this, itemIndex);
 	assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
