@@ -23,7 +23,7 @@ export class CityPayApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The API token CityPay sends as a Bearer token',
+			description: 'Your CityPay API token, which the node sends to CityPay as a Bearer token',
 		},
 		{
 			displayName: 'Base URL',
@@ -31,6 +31,7 @@ export class CityPayApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: 'https://api.protocol.chat/v1',
+			hint: "CityPay's API and its docs are served by protocol.chat, so this default is CityPay's own server",
 			description: 'Change only to reach a proxy or a test server. The token is only ever sent to this host.',
 		},
 	];

@@ -23,6 +23,7 @@ export class HaptikApi implements ICredentialType {
 			// Haptik gives each account its own URL; staging is only the documented example.
 			default: 'https://staging-messenger.haptikapi.com',
 			placeholder: 'https://staging-messenger.haptikapi.com',
+			hint: "Pre-filled with Haptik's staging server. For production, use the URL Haptik gave your account.",
 			description:
 				'The Haptik API URL for your account, as Haptik gave it to you (the full file upload URL from the dashboard works too)',
 		},

@@ -39,6 +39,7 @@ export class LeadwayApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: 'https://services.leadconnectorhq.com',
+			hint: "Leadway's API is served by LeadConnector, so this default is Leadway's own server",
 			description: 'Change only to reach a proxy or a test server',
 		},
 		{

@@ -94,6 +94,8 @@ interface OperationCase {
 	stored?: () => number;
 	/** A 200 with no body is a success (a delete). */
 	emptyAnswerOk?: boolean;
+	/** Requests one item sends to the double when all goes well; 1 when omitted. */
+	requestsPerItem?: number;
 }
 
 const fileItems = (): FixtureItem[] => [
@@ -215,6 +217,7 @@ const operations: OperationCase[] = [
 		...cityPay('download', 'GET'),
 		// Only the attachment lookup counts; the file itself comes from /files/.
 		isAttempt: (request) => request.path.startsWith('/attachments/'),
+		requestsPerItem: 2,
 	},
 	{
 		label: 'Leadway conversation upload',
@@ -399,7 +402,7 @@ function switchOn(double: HttpDouble, faultCase: FaultCase) {
 
 function expectErrorItem(json: Record<string, unknown>, outcome: Extract<Outcome, { ends: 'error' }>) {
 	expect(json.error).toEqual(expect.stringMatching(outcome.message));
-	if (outcome.description) expect(json.description).toEqual(expect.stringMatching(outcome.description));
+	if (outcome.description) expect(json.details).toEqual(expect.stringMatching(outcome.description));
 	// A clear error: no markup, no stack, no request options.
 	expect(String(json.error)).not.toMatch(/<html|<!DOCTYPE|at .*\.js:|Bearer/i);
 }
@@ -484,6 +487,46 @@ describe.each(stopping)('without Continue On Fail: %s × %s', (_label, _fault, o
 		expect(double.requests.filter(operation.isAttempt)).toHaveLength(outcome.attempts);
 	});
 });
+
+// ---------------------------------------------------------------------------
+// On Error: Continue (using error output): in every operation, the item the API refuses
+// leaves on the error output, paired and carrying its input's JSON; the others stay on the
+// main output. (errorModes.test.ts covers refusals made before sending, in all three modes.)
+
+describe.each(operations.map((operation) => [operation.label, operation] as const))(
+	'Continue (using error output): %s',
+	(_label, operation) => {
+		it('routes the refused middle item of three to the error output', async () => {
+			const double = operation.double();
+			const input = [...operation.input(), operation.input()[0]];
+			// Item 0's requests go through; item 1's first request is refused.
+			double.failNext(...new Array<null>(operation.requestsPerItem ?? 1).fill(null), faults.serverError());
+
+			const result = await runNode({
+				pkg,
+				node: {
+					type: operation.nodeType,
+					parameters: { ...operation.parameters, requestOptions: { maxRetries: 0, concurrency: 1 } },
+					onError: 'continueErrorOutput',
+				},
+				input,
+				credentials: operation.credentials(),
+			});
+
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+			for (const item of result.items) expect(item.json.error).toBeUndefined();
+			expect(result.errorItems).toHaveLength(1);
+			expect(result.errorItems[0].pairedItem).toEqual({ item: 1 });
+			expect(result.errorItems[0].json).toEqual({
+				...input[1].json,
+				error: expect.stringMatching(/Internal server error/),
+				details: expect.stringMatching(/internal error/),
+			});
+			expect(double.requests.filter(operation.isAttempt)).toHaveLength(3);
+		});
+	},
+);
 
 // ---------------------------------------------------------------------------
 // Defaults and details the matrix does not show.

@@ -432,8 +432,8 @@ describe('Continue On Fail', () => {
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 		expect(result.items[0].json.error).toMatch(/upload request 2 of 2; 5 files were already uploaded/);
-		expect(result.items[0].json.description).toMatch(/^Already uploaded, do not send again: page-1\.txt \(https:/);
-		expect(result.items[0].json.description).toContain('Not uploaded: page-6.txt.');
+		expect(result.items[0].json.details).toMatch(/^Already uploaded, do not send again: page-1\.txt \(https:/);
+		expect(result.items[0].json.details).toContain('Not uploaded: page-6.txt.');
 	});
 });
 

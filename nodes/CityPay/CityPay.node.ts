@@ -12,7 +12,9 @@ export class CityPay implements INodeType {
 		icon: { light: 'file:../../icons/citypay.svg', dark: 'file:../../icons/citypay.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// What the node does, as a person would say it, by resource:operation.
+		subtitle:
+			'={{ { "attachment:delete": "Delete attachment", "attachment:download": "Download attachment", "attachment:get": "Get attachment", "attachment:getMany": "Get many attachments", "attachment:rename": "Rename attachment", "attachment:upload": "Upload attachment" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Upload, list, rename, download and delete attachments in CityPay',
 		defaults: { name: 'CityPay' },
 		usableAsTool: true,

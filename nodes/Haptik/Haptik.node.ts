@@ -13,7 +13,9 @@ export class Haptik implements INodeType {
 		icon: { light: 'file:../../icons/haptik.svg', dark: 'file:../../icons/haptik.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// What the node does, as a person would say it, by resource:operation.
+		subtitle:
+			'={{ { "file:send": "Send file to conversation" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: "Send a user's file into a Haptik conversation",
 		defaults: { name: 'Haptik' },
 		usableAsTool: true,

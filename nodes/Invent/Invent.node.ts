@@ -13,7 +13,9 @@ export class Invent implements INodeType {
 		icon: { light: 'file:../../icons/invent.svg', dark: 'file:../../icons/invent.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// What the node does, as a person would say it, by resource:operation.
+		subtitle:
+			'={{ { "contact:create": "Create contact", "contact:getMany": "Get many contacts", "contactFile:upload": "Upload file to contact" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Create and list contacts and upload files to them in Invent',
 		defaults: { name: 'Invent' },
 		usableAsTool: true,

@@ -12,7 +12,10 @@ export class Leadway implements INodeType {
 		icon: { light: 'file:../../icons/leadway.svg', dark: 'file:../../icons/leadway.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// What the node does, as a person would say it, by resource:operation; the
+		// conversation:get/getMany and message:* entries wait for those operations.
+		subtitle:
+			'={{ { "conversation:upload": "Upload files to conversation", "conversation:getMany": "Search conversations", "conversation:get": "Get conversation", "message:send": "Send message", "message:getMany": "Get many messages" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Upload files to conversations in Leadway',
 		defaults: { name: 'Leadway' },
 		usableAsTool: true,

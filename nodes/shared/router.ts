@@ -16,9 +16,15 @@ function findOperation(operations: OperationMap, resource: string, operation: st
 	return typeof candidate?.execute === 'function' ? (candidate as OperationModule) : undefined;
 }
 
+/**
+ * A failed item, kept in place of its input item. n8n-core moves an item to the node's error
+ * output (On Error: Continue (using error output)) only when its JSON keys are all among
+ * `error`, `message` and `details`, so the fix travels as `details`; any other key would leave
+ * the failure on the success output.
+ */
 function errorItem(error: Error & { description?: string | null }, itemIndex: number): INodeExecutionData {
 	return {
-		json: { error: error.message, ...(error.description ? { description: error.description } : {}) },
+		json: { error: error.message, ...(error.description ? { details: error.description } : {}) },
 		pairedItem: { item: itemIndex },
 	};
 }

@@ -384,13 +384,16 @@ export async function executeWorkflow(userFolder, id, { env = {} } = {}) {
 	return run;
 }
 
-// Log lines can precede the JSON on stdout; the run is the last top-level "{ ... }" block.
+// Log lines can precede the JSON on stdout, and follow it when the run failed (n8n logs the run,
+// then the error): the run is the last top-level "{" ... "}" block.
 function parseRunJson(stdout) {
 	const lines = stdout.split('\n');
-	for (let i = lines.length - 1; i >= 0; i--) {
-		if (lines[i] !== '{') continue;
+	for (let end = lines.length - 1; end >= 0; end--) {
+		if (lines[end] !== '}') continue;
+		const start = lines.lastIndexOf('{', end);
+		if (start === -1) return undefined;
 		try {
-			return JSON.parse(lines.slice(i).join('\n'));
+			return JSON.parse(lines.slice(start, end + 1).join('\n'));
 		} catch {
 			// keep looking further up
 		}

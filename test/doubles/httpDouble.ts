@@ -77,7 +77,7 @@ export class HttpDouble {
 
 	private server?: Server;
 
-	private readonly queuedFaults: Fault[] = [];
+	private readonly queuedFaults: Array<Fault | null> = [];
 
 	/** Requests arrived and not yet answered, right now and at most so far (see `resetInFlight`). */
 	inFlight = 0;
@@ -108,8 +108,11 @@ export class HttpDouble {
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 	}
 
-	/** Answers the next requests with these faults, one each, in order; then the API answers again. */
-	failNext(...faultsInOrder: Fault[]): this {
+	/**
+	 * Answers the next requests with these faults, one each, in order (`null`: the API answers
+	 * that one as usual); then the API answers again.
+	 */
+	failNext(...faultsInOrder: Array<Fault | null>): this {
 		this.queuedFaults.push(...faultsInOrder);
 		return this;
 	}
@@ -136,7 +139,8 @@ export class HttpDouble {
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const fault = this.queuedFaults.shift() ?? this.standingFault;
+		const queued = this.queuedFaults.shift();
+		const fault = queued === undefined ? this.standingFault : (queued ?? undefined);
 		// Counted from arrival until the answer is sent or the connection goes.
 		this.inFlight++;
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);

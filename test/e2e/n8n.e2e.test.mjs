@@ -1,8 +1,9 @@
 /**
  * End to end: the packed package installed into a real n8n 2.41.1 as a community package,
- * the example workflows run by `n8n execute` against the API sandbox, and the editor checked
- * in headless Chromium. Nothing is skipped: if n8n cannot be prepared or Chromium is missing,
- * the tests fail with the reason.
+ * the example workflows run by `n8n execute` against the API sandbox in the filesystem and
+ * database binary modes, every node run under each On Error setting, and the editor checked
+ * in headless Chromium (from the @sparticuz/chromium npm package). Nothing is skipped: if n8n
+ * cannot be prepared, the tests fail with the reason.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
+import sparticuzChromium from '@sparticuz/chromium';
 import busboy from 'busboy';
 import { chromium } from 'playwright-core';
 
@@ -20,15 +22,16 @@ import {
 	DEFAULT_OWNER,
 	executeWorkflow,
 	freePort,
+	importWorkflow,
 	packPackage,
 	setupOwner,
 	startN8n,
 	stopAll,
 } from '../../scripts/n8n-local/run.mjs';
 import { sandboxCredentials, startSandbox } from '../../scripts/sandbox.mjs';
+import { VENDORS, branch, errorModeWorkflows } from './errorModeWorkflows.mjs';
 
 const require = createRequire(import.meta.url);
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(REPO_ROOT, 'e2e-artifacts');
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 // The legacy expression engine: the default one (isolated-vm) sometimes crashes `n8n execute` at exit.
@@ -88,50 +91,78 @@ function multipartFiles(request) {
 	});
 }
 
-/** Per example: what the sandbox must have received, compared by sha256 with what the workflow made. */
+/** How far each sandbox record had grown, so that a run's checks see only what that run sent. */
+function sandboxMark({ invent, haptik, citypay, leadway }) {
+	return {
+		inventFiles: invent.double.files.length,
+		haptikUploads: haptik.double.uploads.length,
+		cityPayRequests: citypay.double.requests.length,
+		leadwayUploads: leadway.double.uploads.length,
+	};
+}
+
+/** What the sandbox received since `mark`. */
+function receivedSince({ invent, haptik, citypay, leadway }, mark) {
+	const cityPayRequests = citypay.double.requests.slice(mark.cityPayRequests);
+	return {
+		inventFiles: invent.double.files.slice(mark.inventFiles),
+		haptikUploads: haptik.double.uploads.slice(mark.haptikUploads),
+		leadwayUploads: leadway.double.uploads.slice(mark.leadwayUploads),
+		cityPayRequestsTo: (method, pathPattern) =>
+			cityPayRequests.filter((request) => request.method === method && pathPattern.test(request.path)),
+	};
+}
+
+/** Per example: what the sandbox must have received in that run, compared by sha256 with what the workflow made. */
 const EXPECTATIONS = {
-	'invent.json': async (run, { invent }) => {
+	'invent.json': async (run, received) => {
 		const [made] = outputFiles(run, 'Make File');
 		const contact = firstJson(run, 'Create Contact');
-		expect(invent.double.files).toHaveLength(1);
-		const [stored] = invent.double.files;
+		expect(received.inventFiles).toHaveLength(1);
+		const [stored] = received.inventFiles;
 		expect(stored).toMatchObject({ contactId: contact.id, name: made.fileName, type: made.mimeType, source: 'direct' });
 		expect(stored.sha256).toBe(sha256(made.bytes));
 		expect(firstJson(run, 'Upload File to Contact')).toMatchObject({ file_filename: made.fileName, file_size: made.bytes.length });
 	},
-	'haptik.json': async (run, { haptik }) => {
+	'haptik.json': async (run, received) => {
 		const [made] = outputFiles(run, 'Make File');
-		expect(haptik.double.uploads).toHaveLength(1);
-		const [upload] = haptik.double.uploads;
+		expect(received.haptikUploads).toHaveLength(1);
+		const [upload] = received.haptikUploads;
 		expect(upload.fields).toMatchObject({ auth_id: 'user-7781', business_id: '1234', message_type: '52' });
 		expect(upload.file.fileName).toBe(made.fileName);
 		expect(upload.file.sha256).toBe(sha256(made.bytes));
 	},
-	'citypay.json': async (run, { citypay }) => {
+	'citypay.json': async (run, received, services) => {
 		const [made] = outputFiles(run, 'Make File');
-		const uploads = citypay.double.requestsTo('POST', /^\/attachments$/);
+		const uploads = received.cityPayRequestsTo('POST', /^\/attachments$/);
 		expect(uploads).toHaveLength(1);
 		const [part] = await multipartFiles(uploads[0]);
 		expect(part.fileName).toBe(made.fileName);
 		expect(sha256(part.bytes)).toBe(sha256(made.bytes));
 		const { id } = firstJson(run, 'Upload Attachment');
 		// Rename, download (of the renamed file, same bytes) and delete each reached the sandbox once.
-		expect(citypay.double.requestsTo('PUT', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
+		expect(received.cityPayRequestsTo('PUT', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
 		const [downloaded] = outputFiles(run, 'Download Attachment').map((file) => file.fileName);
 		expect(downloaded).toBe('receipt-2024-03.txt');
-		expect(citypay.double.requestsTo('GET', new RegExp(`^/files/${id}/`))).toHaveLength(1);
-		expect(citypay.double.requestsTo('DELETE', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
-		expect(citypay.double.attachments.find((attachment) => attachment.id === id)).toBeUndefined();
+		expect(received.cityPayRequestsTo('GET', new RegExp(`^/files/${id}/`))).toHaveLength(1);
+		expect(received.cityPayRequestsTo('DELETE', new RegExp(`^/attachments/${id}$`))).toHaveLength(1);
+		expect(services.citypay.double.attachments.find((attachment) => attachment.id === id)).toBeUndefined();
 	},
-	'leadway.json': async (run, { leadway }) => {
+	'leadway.json': async (run, received) => {
 		const made = outputFiles(run, 'Make Files');
 		expect(made).toHaveLength(2);
-		expect(leadway.double.uploads).toHaveLength(1);
-		const [upload] = leadway.double.uploads;
+		expect(received.leadwayUploads).toHaveLength(1);
+		const [upload] = received.leadwayUploads;
 		expect(upload.fields).toEqual(expect.arrayContaining([['conversationId', 'conv_example_1']]));
 		expect(upload.files.map((file) => [file.fileName, file.sha256])).toEqual(made.map((file) => [file.fileName, sha256(file.bytes)]));
 	},
 };
+
+/** The binary data modes the examples run in: n8n's default in regular mode, and in queue mode. */
+const BINARY_MODES = ['filesystem', 'database'];
+
+/** Items of a node's output `index` on its first run ([] when it did not run or sent none there). */
+const outputItems = (run, nodeName, index = 0) => run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[index] ?? [];
 
 describe('the package in a real n8n', () => {
 	const started = Date.now();
@@ -140,6 +171,8 @@ describe('the package in a real n8n', () => {
 	let n8n;
 	let session;
 	const screenshots = [];
+	// Invent uploads go to a contact the sandbox made; its ID is known once the sandbox runs.
+	let errorModeRuns = [];
 
 	beforeAll(async () => {
 		// Fails (never skips) with the reason when n8n cannot be prepared on this machine.
@@ -150,8 +183,12 @@ describe('the package in a real n8n', () => {
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 		const tarball = await packPackage(REPO_ROOT);
 		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0 } });
+		errorModeRuns = errorModeWorkflows({ inventContactId: sandbox.services.invent.double.contacts[0].id });
 		await provisionUserFolder(userFolder, { sandbox, tarball });
 		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+		const workflowsFile = path.join(userFolder, 'error-mode-workflows.json');
+		fs.writeFileSync(workflowsFile, JSON.stringify(errorModeRuns.map((entry) => entry.workflow)));
+		await importWorkflow(userFolder, workflowsFile);
 		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
 		session = await setupOwner(n8n.url);
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s, user folder ${userFolder}`);
@@ -180,17 +217,101 @@ describe('the package in a real n8n', () => {
 		expect(examples.map((example) => example.file).sort()).toEqual(Object.keys(EXPECTATIONS).sort());
 	});
 
-	test.each(examples.map((example) => [example.file, example.workflow]))(
-		'example %s runs green against the sandbox',
-		async (file, workflow) => {
-			// Throws with n8n's output unless the run finished with status success.
+	describe.each(BINARY_MODES)('binary data mode %s', (binaryMode) => {
+		test.each(examples.map((example) => [example.file, example.workflow]))(
+			'example %s runs green against the sandbox',
+			async (file, workflow) => {
+				const mark = sandboxMark(sandbox.services);
+				// Throws with n8n's output unless the run finished with status success.
+				const run = await executeWorkflow(userFolder, workflow.id, {
+					env: { ...N8N_ENV, N8N_DEFAULT_BINARY_DATA_MODE: binaryMode },
+				});
+				expect(run.status).toBe('success');
+				expect(Object.keys(run.data.resultData.runData).sort()).toEqual(workflow.nodes.map((node) => node.name).sort());
+				await EXPECTATIONS[file](run, receivedSince(sandbox.services, mark), sandbox.services);
+				if (file === 'citypay.json') {
+					// The downloaded file went into n8n's binary store of this mode, not into the item.
+					const [downloaded] = outputItems(run, 'Download Attachment');
+					expect(downloaded.binary.data.id.split(':')[0]).toBe(binaryMode === 'filesystem' ? 'filesystem-v2' : 'database');
+				}
+			},
+			5 * 60 * 1000,
+		);
+	});
+
+	describe('On Error settings', () => {
+		const routed = [];
+		afterAll(() => {
+			if (routed.length) log(`where the items came out (main / error output):\n${routed.map((line) => `  ${line}`).join('\n')}`);
+		});
+
+		const runOf = (mode) => errorModeRuns.filter((entry) => entry.mode === mode);
+
+		test.each(Object.keys(VENDORS))('Stop Workflow: %s stops the run on the refused item', async (vendor) => {
+			const [{ workflow }] = runOf('stopWorkflow').filter((entry) => entry.vendors[0] === vendor);
+			const names = branch(vendor);
+			const before = VENDORS[vendor].uploadsOf(sandbox.services);
+			const failure = await executeWorkflow(userFolder, workflow.id, { env: N8N_ENV }).then(
+				() => undefined,
+				(error) => error,
+			);
+			expect(failure?.run).toBeDefined();
+			const { run } = failure;
+			expect(run.status).toBe('error');
+			expect(run.data.resultData.lastNodeExecuted).toBe(names.node);
+			const nodeRun = run.data.resultData.runData[names.node][0];
+			expect(nodeRun.error.message).toMatch(VENDORS[vendor].refusal);
+			expect(run.data.resultData.runData[names.uploaded]).toBeUndefined();
+			// One at a time: item 0 was sent before the refusal, item 2 never was.
+			expect(VENDORS[vendor].uploadsOf(sandbox.services) - before).toBe(1);
+			routed.push(`stopWorkflow ${vendor}: run stopped with "${nodeRun.error.message}"`);
+		}, 5 * 60 * 1000);
+
+		test('Continue (regular output): every vendor keeps the error item in place', async () => {
+			const [{ workflow, vendors }] = runOf('continueRegularOutput');
+			const before = Object.fromEntries(vendors.map((vendor) => [vendor, VENDORS[vendor].uploadsOf(sandbox.services)]));
 			const run = await executeWorkflow(userFolder, workflow.id, { env: N8N_ENV });
 			expect(run.status).toBe('success');
-			expect(Object.keys(run.data.resultData.runData).sort()).toEqual(workflow.nodes.map((node) => node.name).sort());
-			await EXPECTATIONS[file](run, sandbox.services);
-		},
-		5 * 60 * 1000,
-	);
+			for (const vendor of vendors) {
+				const names = branch(vendor);
+				const items = outputItems(run, names.node);
+				expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+				expect([items[0].json.error, items[2].json.error]).toEqual([undefined, undefined]);
+				expect(items[1].json).toEqual({ error: expect.stringMatching(VENDORS[vendor].refusal), details: expect.any(String) });
+				expect(outputItems(run, names.node, 1)).toEqual([]);
+				expect(outputItems(run, names.uploaded)).toHaveLength(3);
+				expect(VENDORS[vendor].uploadsOf(sandbox.services) - before[vendor]).toBe(2);
+				routed.push(`continueRegularOutput ${vendor}: ${items.length} / 0 (error item at index 1)`);
+			}
+		}, 5 * 60 * 1000);
+
+		test('Continue (using error output): every vendor sends the refused item to the error branch', async () => {
+			const [{ workflow, vendors }] = runOf('continueErrorOutput');
+			const before = Object.fromEntries(vendors.map((vendor) => [vendor, VENDORS[vendor].uploadsOf(sandbox.services)]));
+			const run = await executeWorkflow(userFolder, workflow.id, { env: N8N_ENV });
+			expect(run.status).toBe('success');
+			for (const vendor of vendors) {
+				const names = branch(vendor);
+				const main = outputItems(run, names.node, 0);
+				const errors = outputItems(run, names.node, 1);
+				expect(main.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+				for (const item of main) expect(item.json.error).toBeUndefined();
+				expect(errors).toHaveLength(1);
+				expect(errors[0].pairedItem).toEqual({ item: 1 });
+				// n8n adds the input item's JSON: the failure says which file it was.
+				expect(errors[0].json).toMatchObject({
+					tag: 'second',
+					fileName: VENDORS[vendor].files[1][0],
+					error: expect.stringMatching(VENDORS[vendor].refusal),
+					details: expect.any(String),
+				});
+				expect(outputItems(run, names.uploaded)).toHaveLength(2);
+				expect(outputItems(run, names.failed)).toHaveLength(1);
+				expect(VENDORS[vendor].uploadsOf(sandbox.services) - before[vendor]).toBe(2);
+				routed.push(`continueErrorOutput ${vendor}: ${main.length} / ${errors.length}`);
+			}
+		}, 5 * 60 * 1000);
+	});
 
 	describe('in the editor (headless Chromium)', () => {
 		let browser;
@@ -199,23 +320,17 @@ describe('the package in a real n8n', () => {
 		const iconResponses = [];
 
 		beforeAll(async () => {
-			if (!fs.existsSync(CHROMIUM)) {
-				throw new Error(
-					`Chromium is missing (${CHROMIUM} not found). Install Debian's package: ` +
-						'sudo apt-get update && sudo apt-get install -y chromium',
-				);
-			}
 			fs.rmSync(ARTIFACTS, { recursive: true, force: true });
 			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			// Never a browser download: Debian's Chromium, offline, with a fresh profile.
+			// One browser on every machine: the Chromium build that @sparticuz/chromium ships
+			// inside its npm package (nothing downloaded, nothing from the system), offline,
+			// with a fresh profile.
 			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-e2e-'));
 			browser = await chromium.launchPersistentContext(profile, {
-				executablePath: CHROMIUM,
+				executablePath: await sparticuzChromium.executablePath(),
 				viewport: { width: 1400, height: 900 },
 				args: [
-					'--headless',
-					'--no-sandbox',
-					'--disable-gpu',
+					...sparticuzChromium.args,
 					'--disable-background-networking',
 					'--disable-component-update',
 					'--disable-sync',

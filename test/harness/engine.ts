@@ -309,9 +309,13 @@ export interface NodeUnderTest {
 	/** Node name as in package.json's n8n block, e.g. `invent`. */
 	type: string;
 	parameters: Record<string, unknown>;
-	/** Continue On Fail (n8n's "On Error: Continue" setting). */
+	/** Continue On Fail: shorthand for `onError: 'continueRegularOutput'`. */
 	continueOnFail?: boolean;
+	/** The node's On Error setting; n8n's default is `stopWorkflow`. */
+	onError?: OnErrorSetting;
 }
+
+export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
 export interface RunOptions {
 	pkg: LoadedPackage;
@@ -324,6 +328,8 @@ export interface RunOptions {
 export interface RunResult {
 	/** What the node under test output (first output). */
 	items: INodeExecutionData[];
+	/** What it sent to its error output (only with `onError: 'continueErrorOutput'`). */
+	errorItems: INodeExecutionData[];
 	/** The node's error when the run stopped on it. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 	run: IRun;
@@ -364,7 +370,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 			position: [200, 0],
 			parameters: node.parameters as INode['parameters'],
 			credentials: credentialsOfNode,
-			...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			onError: node.onError ?? (node.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
 		},
 	];
 	const connections = {
@@ -401,6 +407,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 		if (sourceError) throw sourceError;
 		const result: RunResult = {
 			items: taskData?.data?.main?.[0] ?? [],
+			errorItems: taskData?.data?.main?.[1] ?? [],
 			error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 			run,
 		};
@@ -409,7 +416,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 		recordForLeakScan(
 			'runNode',
 			Object.entries(credentials).flatMap(([type, data]) => secretsOf(pkg.credentialTypes.get(type), data)),
-			[result.items, result.error?.message, result.error?.description, result.error, run.data.resultData],
+			[result.items, result.errorItems, result.error?.message, result.error?.description, result.error, run.data.resultData],
 		);
 		return result;
 	} finally {
