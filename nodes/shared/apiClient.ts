@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
-import type { DescribeRefusal, RefusalWording, UncertainOutcome } from './errors';
+import type { RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
 import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
@@ -57,9 +57,8 @@ export interface ApiSession<Credentials> {
 }
 
 export interface ApiClient<Credentials> {
-	apiName: string;
+	/** The credential rules, with the API's name, for checks outside a workflow run (a credential test). */
 	credentialRules: CredentialFieldRules;
-	describeRefusal: DescribeRefusal;
 	/** Reads and checks the credential once, for an item that sends several requests. */
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
@@ -116,9 +115,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	}
 
 	return {
-		apiName,
 		credentialRules,
-		describeRefusal,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
 	};
