@@ -107,16 +107,16 @@ const notHttp = ['ftp://127.0.0.1:1/', 'file:///etc/passwd', 'javascript:alert(1
 
 const cases: BadCase[] = [
 	// ---- Invent ----------------------------------------------------------------------
-	{ node: 'invent', name: 'no binary data at all', input: [{}], field: /binary property "data"/, fix: /no binary data/ },
+	{ node: 'invent', name: 'no binary data at all', input: [{}], field: /binary field "data"/, fix: /no binary data/ },
 	{
 		node: 'invent',
 		name: 'wrong binary property name lists the ones that exist',
 		parameters: { binaryPropertyName: 'file' },
 		input: [{ files: [{ fileName: 'a.pdf', content: pdf }, { property: 'photo', fileName: 'b.png', content: png }] }],
-		field: /binary property "file"/,
+		field: /binary field "file"/,
 		fix: /"data", "photo"/,
 	},
-	{ node: 'invent', name: 'blank binary property name', parameters: { binaryPropertyName: '  ' }, input: [pdfItem], field: /Binary Property is empty/, fix: /"data"/ },
+	{ node: 'invent', name: 'blank binary property name', parameters: { binaryPropertyName: '  ' }, input: [pdfItem], field: /Input Binary Field is empty/, fix: /"data"/ },
 	{ node: 'invent', name: 'zero-byte file', input: [file('empty.pdf', Buffer.alloc(0))], field: /"empty.pdf" is empty \(0 bytes\)/, fix: /needs a file with content/ },
 	{ node: 'invent', name: 'Contact ID mapped to an empty value', parameters: { contactId: '={{ "" }}' }, input: [pdfItem], field: /Contact ID is empty/, fix: /Enter the Contact ID/ },
 	{ node: 'invent', name: 'whitespace Contact ID', parameters: { contactId: ' \t ' }, input: [pdfItem], field: /Contact ID is empty/, fix: /Enter the Contact ID/ },
@@ -154,13 +154,13 @@ const cases: BadCase[] = [
 	),
 
 	// ---- Haptik ----------------------------------------------------------------------
-	{ node: 'haptik', name: 'no binary data at all', input: [{}], field: /binary property "data"/, fix: /no binary data/ },
+	{ node: 'haptik', name: 'no binary data at all', input: [{}], field: /binary field "data"/, fix: /no binary data/ },
 	{
 		node: 'haptik',
 		name: 'wrong binary property name lists the ones that exist',
 		parameters: { binaryPropertyName: 'attachment' },
 		input: [{ files: [{ property: 'invoice', fileName: 'a.pdf', content: pdf }] }],
-		field: /binary property "attachment"/,
+		field: /binary field "attachment"/,
 		fix: /"invoice"/,
 	},
 	{ node: 'haptik', name: 'zero-byte file', input: [file('empty.pdf', Buffer.alloc(0))], field: /is empty \(0 bytes\)/, fix: /needs a file with content/ },
@@ -190,13 +190,13 @@ const cases: BadCase[] = [
 	),
 
 	// ---- CityPay ---------------------------------------------------------------------
-	{ node: 'cityPay', name: 'no binary data at all', input: [{}], field: /binary property "data"/, fix: /no binary data/ },
+	{ node: 'cityPay', name: 'no binary data at all', input: [{}], field: /binary field "data"/, fix: /no binary data/ },
 	{
 		node: 'cityPay',
 		name: 'wrong binary property name lists the ones that exist',
 		parameters: { binaryPropertyName: 'Data' },
 		input: [pdfItem],
-		field: /binary property "Data"/,
+		field: /binary field "Data"/,
 		fix: /"data"/,
 	},
 	{ node: 'cityPay', name: 'zero-byte file', input: [file('empty.txt', Buffer.alloc(0))], field: /is empty \(0 bytes\)/, fix: /needs a file with content/ },
@@ -244,13 +244,13 @@ const cases: BadCase[] = [
 		field: /Group SMS allows one file, but 6 were given/,
 		fix: /turn Group SMS off/,
 	},
-	{ node: 'leadway', name: 'no binary data with All Binary Properties', parameters: { filesFrom: 'all' }, input: [{}], field: /Item 0 has no binary data to upload/, fix: /Put a node that outputs files/ },
+	{ node: 'leadway', name: 'no binary data with All Binary Properties', parameters: { filesFrom: 'all' }, input: [{}], field: /No binary data to upload on item 0/, fix: /Put a node that outputs files/ },
 	{
 		node: 'leadway',
 		name: 'one of the named properties is missing',
 		parameters: { binaryPropertyName: 'data, photo' },
 		input: [pdfItem],
-		field: /binary property "photo"/,
+		field: /binary field "photo"/,
 		fix: /"data"/,
 	},
 	{ node: 'leadway', name: 'zero-byte file', input: [file('empty.pdf', Buffer.alloc(0))], field: /is empty \(0 bytes\)/, fix: /needs a file with content/ },

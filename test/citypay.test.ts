@@ -145,11 +145,11 @@ describe('Attachment → Upload', () => {
 
 	it('refuses a missing binary property and an empty file before sending', async () => {
 		const missing = await run({ operation: 'upload', binaryPropertyName: 'file' }, [pdfItem]);
-		expect(missing.error?.message).toBe('Item 0 has no binary property "file"');
+		expect(missing.error?.message).toBe('No binary field "file" on item 0');
 		expect(missing.error?.description).toContain('"data"');
 
 		const empty = await run({ operation: 'upload' }, [{ files: [{ fileName: 'empty.pdf', content: Buffer.alloc(0) }] }]);
-		expect(empty.error?.message).toBe('Item 0: file "empty.pdf" is empty (0 bytes)');
+		expect(empty.error?.message).toBe('File "empty.pdf" is empty (0 bytes) on item 0');
 		expect(citypay.requests).toHaveLength(0);
 	});
 });

@@ -195,7 +195,7 @@ describe('File → Send: refused before sending', () => {
 		const result = await run({}, withFile('big.pdf', bytesOfSize(MAX_FILE_BYTES + 1)));
 
 		expect(result.error?.message).toBe(
-			"Item 0: file \"big.pdf\" is 10 MB (10485761 bytes), over Haptik's limit of 10 MB",
+			"File \"big.pdf\" is 10 MB (10485761 bytes), over Haptik's limit of 10 MB on item 0",
 		);
 		expect(result.error?.description).toBe(
 			'Haptik accepts files of at most 10 MB (10485760 bytes). Compress or split the file before this node.',
@@ -206,7 +206,7 @@ describe('File → Send: refused before sending', () => {
 	it('refuses an .exe file', async () => {
 		const result = await run({}, withFile('setup.exe', bytesOfSize(100)));
 
-		expect(result.error?.message).toBe('Item 0: file "setup.exe" has extension ".exe", which Haptik does not accept');
+		expect(result.error?.message).toBe('File "setup.exe" has extension ".exe", which Haptik does not accept on item 0');
 		expect(result.error?.description).toMatch(/docx, doc, pdf, xls, xlsx, csv, jpg, jpeg, png, gif/);
 		expect(haptik.requests).toHaveLength(0);
 	});
@@ -215,7 +215,7 @@ describe('File → Send: refused before sending', () => {
 		const result = await run({}, withFile('blob', bytesOfSize(100), 'application/octet-stream'));
 
 		expect(result.error?.message).toBe(
-			'Item 0: file "blob" has no extension and MIME type "application/octet-stream", which Haptik does not accept',
+			'File "blob" has no extension and MIME type "application/octet-stream", which Haptik does not accept on item 0',
 		);
 		expect(haptik.requests).toHaveLength(0);
 	});
@@ -224,7 +224,7 @@ describe('File → Send: refused before sending', () => {
 		const result = await run({ messageType: 'image' }, withFile('invoice.pdf', pdf));
 
 		expect(result.error?.message).toBe(
-			'Item 0: file "invoice.pdf" is a document (.pdf), but Message Type is Image',
+			'File "invoice.pdf" is a document (.pdf), but Message Type is Image on item 0',
 		);
 		expect(result.error?.description).toBe(
 			'With Message Type Image, Haptik accepts only jpg, jpeg, png, gif. Set Message Type to Auto or Document, or send a file of the right type.',
@@ -235,7 +235,7 @@ describe('File → Send: refused before sending', () => {
 	it('refuses an image with Message Type Document', async () => {
 		const result = await run({ messageType: 'document' }, withFile('logo.png', png));
 
-		expect(result.error?.message).toBe('Item 0: file "logo.png" is an image (.png), but Message Type is Document');
+		expect(result.error?.message).toBe('File "logo.png" is an image (.png), but Message Type is Document on item 0');
 		expect(haptik.requests).toHaveLength(0);
 	});
 
@@ -258,7 +258,7 @@ describe('File → Send: refused before sending', () => {
 
 	it('names a missing binary property', async () => {
 		const result = await run({ binaryPropertyName: 'attachment' }, withFile('logo.png', png));
-		expect(result.error?.message).toBe('Item 0 has no binary property "attachment"');
+		expect(result.error?.message).toBe('No binary field "attachment" on item 0');
 		expect(result.error?.description).toContain('"data"');
 		expect(haptik.requests).toHaveLength(0);
 	});
@@ -270,7 +270,7 @@ describe('File → Send: refused before sending', () => {
 		const result = await run({}, withFile('logo.png', png), { credentials });
 
 		expect(result.error?.message).toBe(
-			`${label} in the Haptik credential contains a line break or another control character (item 0)`,
+			`${label} in the Haptik credential contains a line break or another control character on item 0`,
 		);
 		expect(haptik.requests).toHaveLength(0);
 		expect(JSON.stringify(result.run.data.resultData)).not.toContain(HAPTIK_TOKEN);
@@ -319,7 +319,7 @@ describe('File → Send: Haptik refusals', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(result.items[0].json.message_type).toBe(1);
-		expect(result.items[1].json.error).toBe('Item 1: file "setup.exe" has extension ".exe", which Haptik does not accept');
+		expect(result.items[1].json.error).toBe('File "setup.exe" has extension ".exe", which Haptik does not accept on item 1');
 		expect(result.items[2].json.error).toBe('user is not registered');
 		expect(result.items[3].json.message_type).toBe(52);
 		// The .exe never left n8n: three requests for four items.

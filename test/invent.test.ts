@@ -209,7 +209,7 @@ describe('Contact File → Upload', () => {
 			{ files: [{ fileName: 'invoice.pdf', content: pdf }] },
 		]);
 		expect(refused.error?.message).toBe(
-			'Item 0: file "invoice.pdf" has MIME type "application/pdf", which is not in the allowed types (image/*)',
+			'File "invoice.pdf" has MIME type "application/pdf", which is not in the allowed types (image/*) on item 0',
 		);
 		expect(invent.requests).toHaveLength(0);
 
@@ -234,7 +234,7 @@ describe('Contact File → Upload', () => {
 		const result = await run(upload({ contactId, binaryPropertyName: 'file' }), [
 			{ files: [{ property: 'data', fileName: 'logo.png', content: png }] },
 		]);
-		expect(result.error?.message).toBe('Item 0 has no binary property "file"');
+		expect(result.error?.message).toBe('No binary field "file" on item 0');
 		expect(result.error?.description).toContain('"data"');
 		expect(invent.requests).toHaveLength(0);
 	});

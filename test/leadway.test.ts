@@ -233,7 +233,7 @@ describe('Group SMS', () => {
 			{ conversationId: 'conv_1', filesFrom: 'all', options: { isGroupSms: true } },
 			[{ files: manyFiles(2) }],
 		);
-		expect(result.error?.message).toBe('Item 0: Group SMS allows one file, but 2 were given');
+		expect(result.error?.message).toBe('Group SMS allows one file, but 2 were given on item 0');
 		expect(result.error?.description).toMatch(/exactly one file per request/);
 		expect(leadway.requests).toHaveLength(0);
 	});
@@ -250,7 +250,7 @@ describe('refusals before sending', () => {
 			},
 		]);
 		expect(result.error?.message).toBe(
-			`Item 0: file "big.pdf" is 6 MB (${6 * MB} bytes), over Leadway's limit of 5 MB`,
+			`File "big.pdf" is 6 MB (${6 * MB} bytes), over Leadway's limit of 5 MB on item 0`,
 		);
 		expect(result.error?.description).toMatch(/at most 5 MB/);
 		expect(leadway.requests).toHaveLength(0);
@@ -260,7 +260,7 @@ describe('refusals before sending', () => {
 		const result = await run({ conversationId: 'conv_1' }, [
 			{ files: [{ fileName: 'setup.exe', content: Buffer.from('MZ fake') }] },
 		]);
-		expect(result.error?.message).toBe('Item 0: file "setup.exe" has extension ".exe", which Leadway does not accept');
+		expect(result.error?.message).toBe('File "setup.exe" has extension ".exe", which Leadway does not accept on item 0');
 		expect(result.error?.description).toContain('jpg, jpeg, png, mp4, mpeg, zip, rar, pdf, doc, docx, txt, mp3, wav');
 		expect(leadway.requests).toHaveLength(0);
 	});
@@ -299,7 +299,7 @@ describe('refusals before sending', () => {
 				],
 			},
 		]);
-		expect(result.error?.message).toBe('Item 0: two files are named "scan.pdf"');
+		expect(result.error?.message).toBe('Two files are named "scan.pdf" on item 0');
 		expect(leadway.requests).toHaveLength(0);
 	});
 
@@ -307,7 +307,7 @@ describe('refusals before sending', () => {
 		const result = await run({ conversationId: 'conv_1', binaryPropertyName: 'data, photo' }, [
 			{ files: [{ fileName: 'logo.png', content: png }] },
 		]);
-		expect(result.error?.message).toBe('Item 0 has no binary property "photo"');
+		expect(result.error?.message).toBe('No binary field "photo" on item 0');
 		expect(result.error?.description).toContain('"data"');
 		expect(leadway.requests).toHaveLength(0);
 	});
@@ -325,7 +325,7 @@ describe('refusals before sending', () => {
 			credential: { apiVersion: '2021-07-28\r\nX-Injected: yes' },
 		});
 		expect(result.error?.message).toBe(
-			'API Version in the Leadway credential contains a line break; it must be one line such as 2021-07-28 (item 0)',
+			'API Version in the Leadway credential contains a line break or another control character on item 0',
 		);
 		expect(leadway.requests).toHaveLength(0);
 	});

@@ -1,73 +1,42 @@
-import type { IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assertCredentialFields } from '../shared/credentialChecks';
-import { defaultFixForStatus, messageFromBody } from '../shared/errors';
-import type { ApiRequest, ApiResponse, ApiTarget } from '../shared/request';
-import { getRequestPolicy, sendApiRequest, sendFileRequest } from '../shared/request';
+import { createApiClient } from '../shared/apiClient';
+import { describeRefusalWith } from '../shared/errors';
 import { joinUrl } from '../shared/parameters';
+import type { ApiTarget } from '../shared/request';
+import { sendFileRequest } from '../shared/request';
 
-const CREDENTIAL_TYPE = 'cityPayApi';
-
-/** Redirects followed for one download, as browsers cap them too. */
-const MAX_DOWNLOAD_REDIRECTS = 5;
-
-const CITYPAY: ApiTarget = {
+/** The one client of the CityPay API. */
+export const cityPayApi = createApiClient<{ baseUrl: string }>({
 	apiName: 'CityPay',
-	credentialType: CREDENTIAL_TYPE,
+	credentialType: 'cityPayApi',
+	credentialRules: { urlFields: { baseUrl: 'Base URL' }, headerFields: { token: 'Token' } },
 	// CityPay: errors carry `{ type, message, documentation_url? }` (API docs).
-	describeRefusal(statusCode, body) {
-		const message = messageFromBody(body, ['message', 'error']) ?? `CityPay answered HTTP ${statusCode}`;
-		const fixes: Record<number, string> = {
-			400: 'CityPay refused a parameter. Check the values named in the message.',
-			401: 'Check the Token in the CityPay credential: it is missing, wrong or revoked.',
-			404: 'Check the Attachment ID: CityPay did not find it for this token. It may have been deleted.',
-		};
-		return { message, description: fixes[statusCode] ?? defaultFixForStatus(statusCode, 'CityPay') };
+	errorMessage: ['message', 'error'],
+	fixes: {
+		400: 'CityPay refused a parameter. Check the values named in the message.',
+		401: 'Check the Token in the CityPay credential: it is missing, wrong or revoked.',
+		404: 'Check the Attachment ID: CityPay did not find it for this token. It may have been deleted.',
 	},
-};
+});
+
+const FILE_GONE = 'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.';
 
 /** Where attachment bytes live: CityPay's own host or a file host it names in `file_url`. */
 const CITYPAY_FILES: ApiTarget = {
 	apiName: 'CityPay',
-	credentialType: CREDENTIAL_TYPE,
-	describeRefusal(statusCode, body) {
-		const message =
-			messageFromBody(body, ['message', 'error']) ?? `The file server answered HTTP ${statusCode} for the attachment file`;
-		const description =
-			statusCode === 403 || statusCode === 404 || statusCode === 410
-				? 'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.'
-				: defaultFixForStatus(statusCode, 'The file server');
-		return { message, description };
-	},
+	credentialType: 'cityPayApi',
+	describeRefusal: describeRefusalWith({
+		apiName: 'The file server',
+		errorMessage: ['message', 'error'],
+		fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
+		fixes: { 403: FILE_GONE, 404: FILE_GONE, 410: FILE_GONE },
+	}),
 };
 
-async function baseUrlOf(context: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const credentials = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE, itemIndex);
-	assertCredentialFields(context, itemIndex, credentials, {
-		apiName: 'CityPay',
-		urlFields: { baseUrl: 'Base URL' },
-		headerFields: { token: 'Token' },
-	});
-	return credentials.baseUrl;
-}
-
-/** The one place CityPay API requests are made. */
-export async function cityPayRequest(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	method: IHttpRequestMethods,
-	path: string,
-	options: Pick<ApiRequest, 'body' | 'buildBody' | 'qs' | 'headers' | 'ifUnsure' | 'emptyAnswerOk'> = {},
-): Promise<ApiResponse> {
-	const url = joinUrl(await baseUrlOf(context, itemIndex), path);
-	return await sendApiRequest(
-		context,
-		CITYPAY,
-		{ method, url, ...options, policy: getRequestPolicy(context, itemIndex) },
-		itemIndex,
-	);
-}
+/** Redirects followed for one download, as browsers cap them too. */
+const MAX_DOWNLOAD_REDIRECTS = 5;
 
 function parseHttpUrl(value: string, base?: string): URL | undefined {
 	try {
@@ -93,9 +62,9 @@ export async function downloadAttachmentFile(
 	itemIndex: number,
 	fileUrl: string,
 ): Promise<DownloadedFile> {
-	const baseUrl = await baseUrlOf(context, itemIndex);
-	const apiOrigin = parseHttpUrl(baseUrl)?.origin;
-	let url = parseHttpUrl(fileUrl, joinUrl(baseUrl, ''));
+	const { credentials, policy } = await cityPayApi.session(context, itemIndex);
+	const apiOrigin = parseHttpUrl(credentials.baseUrl)?.origin;
+	let url = parseHttpUrl(fileUrl, joinUrl(credentials.baseUrl, ''));
 	if (!url) {
 		throw new NodeOperationError(context.getNode(), `CityPay gave a file URL that is not http(s) on item ${itemIndex}`, {
 			itemIndex,
@@ -107,7 +76,7 @@ export async function downloadAttachmentFile(
 		const response = await sendFileRequest(
 			context,
 			CITYPAY_FILES,
-			{ url: url.href, authenticated: url.origin === apiOrigin, policy: getRequestPolicy(context, itemIndex) },
+			{ url: url.href, authenticated: url.origin === apiOrigin, policy },
 			itemIndex,
 		);
 		const location = response.headers.location;

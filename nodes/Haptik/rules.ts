@@ -64,7 +64,7 @@ export function messageTypeFor(
 		const wanted = KIND_LABEL[choice];
 		throw new NodeOperationError(
 			node,
-			`Item ${file.itemIndex}: file "${file.fileName}" is ${accepted.kind === 'image' ? 'an image' : 'a document'} (.${accepted.extension}), but Message Type is ${wanted}`,
+			`File "${file.fileName}" is ${accepted.kind === 'image' ? 'an image' : 'a document'} (.${accepted.extension}), but Message Type is ${wanted} on item ${file.itemIndex}`,
 			{
 				itemIndex: file.itemIndex,
 				description: `With Message Type ${wanted}, Haptik accepts only ${EXTENSIONS_BY_KIND[choice].join(', ')}. Set Message Type to Auto or ${KIND_LABEL[accepted.kind]}, or send a file of the right type.`,

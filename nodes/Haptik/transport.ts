@@ -1,87 +1,44 @@
-import type {
-	ICredentialsDecrypted,
-	ICredentialTestFunctions,
-	IExecuteFunctions,
-	INodeCredentialTestResult,
-} from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import type { CredentialFieldRules } from '../shared/credentialChecks';
-import { assertCredentialFields, CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
-import { defaultFixForStatus, messageFromBody } from '../shared/errors';
-import type { MultipartField, MultipartFile } from '../shared/multipart';
-import { toMultipartForm } from '../shared/multipart';
-import { joinUrl } from '../shared/parameters';
-import type { ApiResponse, ApiTarget } from '../shared/request';
-import { getRequestPolicy, safeOrigin, sendApiRequest } from '../shared/request';
-
-export const HAPTIK_CREDENTIAL_TYPE = 'haptikApi';
+import { createApiClient } from '../shared/apiClient';
+import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
+import { messageFromBody, networkErrorCode } from '../shared/errors';
+import { joinUrl, safeOrigin } from '../shared/parameters';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
 export const UPLOAD_PATH = '/v1.0/log_file_from_user/';
 
-const HAPTIK: ApiTarget = {
-	apiName: 'Haptik',
-	credentialType: HAPTIK_CREDENTIAL_TYPE,
-	describeRefusal(statusCode, body) {
-		const message =
-			messageFromBody(body, ['error_message', 'message', 'detail']) ?? `Haptik answered HTTP ${statusCode}`;
-		const fixes: Record<number, string> = {
-			400: 'Haptik refused a field. Check User Auth ID, Business ID, Message Type and the file against the message.',
-			401: 'Check the Token and Client ID in the Haptik credential: one of them is missing, wrong or revoked.',
-			403: "Haptik does not know the user with this User Auth ID. Register the user first with Haptik's user API (https://docs.haptik.ai/bot-as-an-api/how-to-createupdate-a-haptik-user-using-api), then send the file.",
-			413: 'Haptik accepts files of at most 10 MB. Compress or split the file before this node.',
-		};
-		return { message, description: fixes[statusCode] ?? defaultFixForStatus(statusCode, 'Haptik') };
-	},
-};
-
-/** Token and Client ID go into headers; Haptik answers a missing one only with a bare 401. */
-const HAPTIK_CREDENTIAL_RULES: CredentialFieldRules = {
-	apiName: 'Haptik',
-	urlFields: { baseUrl: 'Base URL' },
-	headerFields: { token: 'Token', clientId: 'Client ID' },
-	headerFieldsRequired: true,
-};
+const MESSAGE_FIELDS = ['error_message', 'message', 'detail'];
 
 /**
- * The upload URL. Haptik's dashboard hands out the full upload URL, so a Base URL that
+ * A route's URL. Haptik's dashboard hands out the full upload URL, so a Base URL that
  * already ends with the route is used as it is.
  */
-export function uploadUrl(baseUrl: string): string {
+function routeUrl(baseUrl: string, path: string): string {
 	const trimmed = baseUrl.trim().replace(/\/+$/, '');
-	const route = UPLOAD_PATH.replace(/\/+$/, '');
-	return trimmed.endsWith(route) ? `${trimmed}/` : joinUrl(trimmed, UPLOAD_PATH);
+	const route = path.replace(/\/+$/, '');
+	return trimmed.endsWith(route) ? `${trimmed}/` : joinUrl(trimmed, path);
 }
 
-/**
- * The one place Haptik uploads are sent from a workflow. The credential is checked
- * before the form is built, so a refused credential never opens the file.
- */
-export async function haptikUpload(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	fields: MultipartField[],
-	files: MultipartFile[],
-): Promise<ApiResponse> {
-	const credentials = await context.getCredentials(HAPTIK_CREDENTIAL_TYPE, itemIndex);
-	assertCredentialFields(context, itemIndex, credentials, HAPTIK_CREDENTIAL_RULES);
-	return await sendApiRequest(
-		context,
-		HAPTIK,
-		{
-			method: 'POST',
-			url: uploadUrl(credentials.baseUrl as string),
-			// A fresh form per attempt: the file streams into the request and can be read once.
-			buildBody: async () => await toMultipartForm(fields, files),
-			policy: getRequestPolicy(context, itemIndex),
-			ifUnsure: {
-				outcome: 'The file may or may not have reached the Haptik conversation',
-				check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
-			},
-		},
-		itemIndex,
-	);
-}
+/** The one client of the Haptik API. */
+export const haptikApi = createApiClient<{ baseUrl: string; token: string; clientId: string }>({
+	apiName: 'Haptik',
+	credentialType: 'haptikApi',
+	// Token and Client ID go into headers; Haptik answers a missing one only with a bare 401.
+	credentialRules: {
+		urlFields: { baseUrl: 'Base URL' },
+		headerFields: { token: 'Token', clientId: 'Client ID' },
+		requiredFields: ['token', 'clientId'],
+	},
+	errorMessage: MESSAGE_FIELDS,
+	fixes: {
+		400: 'Haptik refused a field. Check User Auth ID, Business ID, Message Type and the file against the message.',
+		401: 'Check the Token and Client ID in the Haptik credential: one of them is missing, wrong or revoked.',
+		403: "Haptik does not know the user with this User Auth ID. Register the user first with Haptik's user API (https://docs.haptik.ai/bot-as-an-api/how-to-createupdate-a-haptik-user-using-api), then send the file.",
+		413: 'Haptik accepts files of at most 10 MB. Compress or split the file before this node.',
+	},
+	url: routeUrl,
+});
 
 function statusOf(response: { statusCode?: unknown }): number {
 	return typeof response.statusCode === 'number' ? response.statusCode : 0;
@@ -101,12 +58,12 @@ function isJsonObject(body: unknown): body is Record<string, unknown> {
 function parsedMessage(body: unknown): string | undefined {
 	if (typeof body === 'string') {
 		try {
-			return messageFromBody(JSON.parse(body) as unknown, ['error_message', 'message', 'detail']);
+			return messageFromBody(JSON.parse(body) as unknown, MESSAGE_FIELDS);
 		} catch {
 			return undefined;
 		}
 	}
-	return messageFromBody(body, ['error_message', 'message', 'detail']);
+	return messageFromBody(body, MESSAGE_FIELDS);
 }
 
 // A probe user id no Haptik account registers, so the probe can never log a message.
@@ -124,13 +81,13 @@ export async function testHaptikCredential(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const found = credentialFieldProblem(data, HAPTIK_CREDENTIAL_RULES);
+	const found = credentialFieldProblem(data, haptikApi.credentialRules);
 	if (found?.field === 'Base URL' && found.problem !== CONTROL_CHARACTER_PROBLEM) {
 		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
 	}
 	if (found) return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. Enter it on one line.` };
 
-	const url = uploadUrl(data.baseUrl as string);
+	const url = routeUrl(data.baseUrl as string, UPLOAD_PATH);
 	const origin = safeOrigin(url);
 
 	let response: { statusCode?: unknown; body?: unknown };
@@ -147,8 +104,7 @@ export async function testHaptikCredential(
 		});
 	} catch (error) {
 		// Only the error code: the error itself holds the request options, token included.
-		const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
-		const reason = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : 'no answer';
+		const reason = networkErrorCode(error) ?? 'no answer';
 		return {
 			status: 'Error',
 			message: `Could not reach Haptik at ${origin} (${reason}). Check the Base URL and that n8n can reach it.`,

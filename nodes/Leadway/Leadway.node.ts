@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptionsProperty } from '../shared/description';
+import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as conversation from './actions/conversation';
 

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
@@ -29,7 +29,7 @@ function describeAvailable(available: string[]): string {
 	if (available.length === 0) {
 		return 'The item has no binary data. Put a node that outputs files before this one (for example Read/Write Files from Disk, HTTP Request or a Form trigger).';
 	}
-	return `The item's binary properties are: ${available.map((name) => `"${name}"`).join(', ')}. Set "Binary Property" to one of them.`;
+	return `The item's binary fields are: ${available.map((name) => `"${name}"`).join(', ')}. Set Input Binary Field to one of them.`;
 }
 
 function chooseMimeType(binary: IBinaryData, fileName: string): string {
@@ -58,13 +58,13 @@ export async function readBinaryFile(
 	const name = propertyName.trim();
 	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
 	if (name === '') {
-		throw new NodeOperationError(node, `Binary Property is empty on item ${itemIndex}`, {
+		throw new NodeOperationError(node, `Input Binary Field is empty on item ${itemIndex}`, {
 			itemIndex,
-			description: `Enter the name of the binary property that holds the file. ${describeAvailable(available)}`,
+			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available)}`,
 		});
 	}
 	if (!available.includes(name)) {
-		throw new NodeOperationError(node, `Item ${itemIndex} has no binary property "${name}"`, {
+		throw new NodeOperationError(node, `No binary field "${name}" on item ${itemIndex}`, {
 			itemIndex,
 			description: describeAvailable(available),
 		});
@@ -100,4 +100,17 @@ export async function readBinaryFile(
 		open: async () => buffer,
 		readAll: async () => buffer,
 	};
+}
+
+/**
+ * The file an upload operation sends: the one in the Input Binary Field, under the File
+ * Name and MIME Type options when the operation offers them and they are set.
+ */
+export async function readInputBinaryFile(context: IExecuteFunctions, itemIndex: number): Promise<BinaryFile> {
+	const propertyName = context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return await readBinaryFile(context, itemIndex, propertyName, {
+		fileName: options.fileName as string | undefined,
+		mimeType: options.mimeType as string | undefined,
+	});
 }

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from './parameters';
@@ -11,8 +11,8 @@ export interface CredentialFieldRules {
 	urlFields: Record<string, string>;
 	/** Field name → label of fields that go into HTTP headers. */
 	headerFields: Record<string, string>;
-	/** Refuse empty header fields too, for APIs that answer a missing one unhelpfully. */
-	headerFieldsRequired?: boolean;
+	/** Header fields that must not be empty either, where the API answers a missing one unhelpfully. */
+	requiredFields?: readonly string[];
 }
 
 /** Any control character, tab included: none belongs in a key, a token or a URL. */
@@ -26,36 +26,37 @@ export const CONTROL_CHARACTER_PROBLEM = 'contains a line break or another contr
  * would end the header and let the rest pass as another header.
  */
 export function credentialFieldProblem(
-	data: ICredentialDataDecryptedObject,
+	credentials: object,
 	rules: CredentialFieldRules,
 ): { field: string; problem: string; fix: string } | undefined {
+	const data = credentials as Record<string, unknown>;
 	for (const [name, label] of Object.entries(rules.urlFields)) {
 		const value = String(data[name] ?? '').trim();
 		if (CONTROL_CHARACTER.test(value)) {
 			return {
 				field: label,
 				problem: CONTROL_CHARACTER_PROBLEM,
-				fix: `Paste the ${label} again as one line, exactly as ${rules.apiName} gave it.`,
+				fix: `paste it again as one line, exactly as ${rules.apiName} gave it.`,
 			};
 		}
 		if (!isHttpUrl(value)) {
 			return {
 				field: label,
 				problem: value === '' ? 'is empty' : 'is not an http:// or https:// URL',
-				fix: `Enter the full ${rules.apiName} API address, starting with https:// (or http:// for a local test server).`,
+				fix: `enter the full ${rules.apiName} API address, starting with https:// (or http:// for a local test server).`,
 			};
 		}
 	}
 	for (const [name, label] of Object.entries(rules.headerFields)) {
 		const value = String(data[name] ?? '');
-		if (rules.headerFieldsRequired && value.trim() === '') {
-			return { field: label, problem: 'is empty', fix: `Enter the ${label} ${rules.apiName} issued.` };
+		if (rules.requiredFields?.includes(name) && value.trim() === '') {
+			return { field: label, problem: 'is empty', fix: `enter the ${label} ${rules.apiName} issued.` };
 		}
 		if (CONTROL_CHARACTER.test(value)) {
 			return {
 				field: label,
 				problem: CONTROL_CHARACTER_PROBLEM,
-				fix: `Paste the ${label} again as one line, exactly as ${rules.apiName} issued it.`,
+				fix: `paste it again as one line, exactly as ${rules.apiName} issued it.`,
 			};
 		}
 	}
@@ -66,14 +67,14 @@ export function credentialFieldProblem(
 export function assertCredentialFields(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	data: ICredentialDataDecryptedObject,
+	credentials: object,
 	rules: CredentialFieldRules,
 ): void {
-	const found = credentialFieldProblem(data, rules);
+	const found = credentialFieldProblem(credentials, rules);
 	if (!found) return;
 	throw new NodeOperationError(
 		context.getNode(),
-		`${found.field} in the ${rules.apiName} credential ${found.problem} (item ${itemIndex})`,
-		{ itemIndex, description: `Edit the ${rules.apiName} credential. ${found.fix}` },
+		`${found.field} in the ${rules.apiName} credential ${found.problem} on item ${itemIndex}`,
+		{ itemIndex, description: `Edit the ${rules.apiName} credential and fix ${found.field}: ${found.fix}` },
 	);
 }

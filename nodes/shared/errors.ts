@@ -1,5 +1,8 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { safeOrigin } from './parameters';
+import { isIdempotent, isTimeout, wasDropped } from './retry';
 
 /** How one API words a refusal: its own message, and what the user can do about it. */
 export interface ApiRefusal {
@@ -53,5 +56,172 @@ export function apiRefusalError(
 		description: refusal.description,
 		httpCode: String(statusCode),
 		itemIndex,
+	});
+}
+
+/** Builds a DescribeRefusal from the table that says how one API words its refusals. */
+export interface RefusalWording {
+	/** The name the generic fixes use ("Check the Haptik credential"). */
+	apiName: string;
+	/** Where the API puts its message: the JSON fields to try in order, or a reader for odder shapes. */
+	errorMessage: readonly string[] | ((body: unknown) => string | undefined);
+	/** The message when the API gave none. */
+	fallbackMessage?: (statusCode: number) => string;
+	/** The fix to suggest for a status; any other status gets `defaultFixForStatus`. */
+	fixes: Readonly<Record<number, string>>;
+}
+
+/** The one "describe a refusal" pattern: the API's message, else a fallback; the fix from the table, else a generic one. */
+export function describeRefusalWith(wording: RefusalWording): DescribeRefusal {
+	const { apiName, errorMessage, fixes } = wording;
+	const readMessage = typeof errorMessage === 'function' ? errorMessage : (body: unknown) => messageFromBody(body, errorMessage);
+	const fallbackMessage = wording.fallbackMessage ?? ((statusCode: number) => `${apiName} answered HTTP ${statusCode}`);
+	return (statusCode, body) => ({
+		message: readMessage(body) ?? fallbackMessage(statusCode),
+		description: fixes[statusCode] ?? defaultFixForStatus(statusCode, apiName),
+	});
+}
+
+/** What the user is told when a request with an effect failed and it is unknown whether it took effect. */
+export interface UncertainOutcome {
+	/** E.g. "The file may or may not have arrived in CityPay". */
+	outcome: string;
+	/** What to check before running the item again. */
+	check: string;
+}
+
+/** The system or client error code, also when n8n's helper wrapped the error in a NodeApiError. */
+export function networkErrorCode(error: unknown): string | undefined {
+	const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+	if (typeof code === 'string') return code;
+	if (typeof cause?.code === 'string') return cause.code;
+	return undefined;
+}
+
+function triedNote(attempts: number): string {
+	return attempts > 1 ? ` Tried ${attempts} times.` : '';
+}
+
+/** One failed request, as the error builders below need it. */
+export interface FailedRequest {
+	apiName: string;
+	method: IHttpRequestMethods;
+	url: string;
+	/** Whether it went to the API with the credential, or to a file host without it. */
+	authenticated: boolean;
+	timeoutMs: number;
+	ifUnsure?: UncertainOutcome;
+	attempts: number;
+	itemIndex?: number;
+}
+
+/**
+ * The error for a request that got no HTTP answer. Built from the error code only: the
+ * underlying error holds the request options, credentials included.
+ */
+export function transportError(node: INode, request: FailedRequest, error: unknown): NodeApiError | NodeOperationError {
+	const foundCode = networkErrorCode(error);
+	// An n8n error without a network code (a credential it could not apply) is already clear.
+	if (foundCode === undefined && (error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
+	const code = foundCode ?? 'unknown network error';
+	const { apiName, authenticated, itemIndex, method } = request;
+	const origin = safeOrigin(request.url);
+	const where = authenticated ? apiName : 'The file server';
+	let message: string;
+	let description: string;
+
+	if (!wasDropped(code)) {
+		// Refused, not found, TLS: nothing was delivered. A file host named by the API has no Base URL the user could fix.
+		[message, description] = authenticated
+			? [
+					`Could not reach ${apiName} at ${origin} (${code})`,
+					`Check the Base URL in the ${apiName} credential and that n8n can reach it.`,
+				]
+			: [
+					`Could not download the file from ${origin} (${code})`,
+					`${apiName} named this file URL; check that n8n can reach that host.`,
+				];
+	} else {
+		message = isTimeout(code)
+			? `${authenticated ? apiName : `The file server at ${origin}`} did not answer within ${request.timeoutMs} ms (${code})`
+			: `The connection to ${authenticated ? apiName : `the file server at ${origin}`} broke before it answered (${code})`;
+		if (isIdempotent(method)) {
+			description = isTimeout(code)
+				? `${where} may be slow or down. Try again later, or raise Timeout in the node's Request Options.`
+				: `${where} or the network between closed the connection. Try again later.`;
+		} else {
+			const unsure = request.ifUnsure ?? {
+				outcome: `The request may or may not have reached ${apiName}`,
+				check: `Check in ${apiName} whether it took effect before running this item again.`,
+			};
+			description = `${unsure.outcome}: the connection failed after the request was sent, so it was not repeated. ${unsure.check}`;
+			if (isTimeout(code)) description += ` For large files, raise Timeout in the node's Request Options.`;
+		}
+	}
+	description += triedNote(request.attempts);
+	const apiError = new NodeApiError(node, { message: code, code } as JsonObject, { message, description, itemIndex });
+	// NodeApiError swaps a message naming a common code for a generic one ("The connection was
+	// aborted"); this one says which API, how long, and whether the request may have arrived.
+	apiError.message = message;
+	return apiError;
+}
+
+export function cancelledError(node: INode, apiName: string, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(node, `The request to ${apiName} was stopped: the execution was cancelled`, {
+		itemIndex,
+		description: 'The execution was stopped before this request got an answer; it was not retried.',
+	});
+}
+
+/**
+ * The error for an HTTP status the API refused with. `body` is the parsed answer, or
+ * undefined when it was an HTML page (a proxy's or gateway's, whose markup is no message).
+ */
+export function statusRefusalError(
+	node: INode,
+	request: FailedRequest,
+	describeRefusal: DescribeRefusal,
+	statusCode: number,
+	body: unknown,
+	html: boolean,
+): NodeApiError {
+	const { apiName } = request;
+	const refusal = describeRefusal(statusCode, body);
+	let description = refusal.description;
+	if (html) {
+		description = `${description} The answer was an HTML page, not ${apiName}'s JSON: a proxy or gateway in front of ${apiName} may have answered.`;
+	}
+	if (!isIdempotent(request.method) && statusCode >= 500 && statusCode !== 503) {
+		const unsure = request.ifUnsure ?? {
+			outcome: `The request may or may not have taken effect in ${apiName}`,
+			check: `Check in ${apiName} before running this item again.`,
+		};
+		description = `${description} ${unsure.outcome}, so it was not repeated. ${unsure.check}`;
+	}
+	description += triedNote(request.attempts);
+	return apiRefusalError(node, statusCode, body, { ...refusal, description }, request.itemIndex);
+}
+
+/** The error for a successful status whose answer cannot be read. */
+export function unreadableAnswerError(
+	node: INode,
+	request: Pick<FailedRequest, 'apiName' | 'method' | 'ifUnsure' | 'itemIndex'>,
+	statusCode: number,
+	problem: 'empty' | 'not JSON',
+): NodeApiError {
+	const { apiName, ifUnsure } = request;
+	const message =
+		problem === 'empty'
+			? `${apiName} answered HTTP ${statusCode} with an empty body`
+			: `${apiName} answered HTTP ${statusCode} with a body that is not valid JSON`;
+	const check = `Check that the Base URL in the ${apiName} credential points at the ${apiName} API; a proxy or gateway may have answered instead.`;
+	const description = isIdempotent(request.method)
+		? check
+		: `${ifUnsure?.outcome ?? `The request may or may not have taken effect in ${apiName}`}: ${apiName} accepted it but its answer could not be read. ${ifUnsure?.check ?? `Check in ${apiName} before running this item again.`}`;
+	return new NodeApiError(node, { message: problem } as JsonObject, {
+		message,
+		description,
+		httpCode: String(statusCode),
+		itemIndex: request.itemIndex,
 	});
 }

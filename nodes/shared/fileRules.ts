@@ -32,7 +32,7 @@ export const MAX_FILE_NAME_BYTES = 255;
  */
 export function fileNameProblem(fileName: string): string | undefined {
 	if (fileName.trim() === '') return 'is empty';
-	if (/[/\\]/.test(fileName)) return 'contains a path separator ("/" or "\\")';
+	if (/[/\\]/.test(fileName)) return 'contains a path separator';
 	if (/[\u0000-\u001f\u007f]/.test(fileName)) return 'contains a line break or another control character';
 	if (fileName === '.' || fileName === '..') return 'is not a file name';
 	const bytes = Buffer.byteLength(fileName, 'utf8');
@@ -85,7 +85,7 @@ export function matchesMimePattern(mimeType: string, pattern: string): boolean {
 }
 
 function refuse(node: INode, file: BinaryFile, message: string, description: string): never {
-	throw new NodeOperationError(node, `Item ${file.itemIndex}: ${message}`, {
+	throw new NodeOperationError(node, `${message} on item ${file.itemIndex}`, {
 		itemIndex: file.itemIndex,
 		description,
 	});
@@ -98,8 +98,8 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 		refuse(
 			node,
 			file,
-			`the file name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
-			`Set the File Name option, or rename the file in binary property "${file.propertyName}" before this node, to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
+			`File name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
+			`Set the File Name option, or rename the file in binary field "${file.propertyName}" before this node, to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
 		);
 	}
 	const name = `"${file.fileName}"`;
@@ -107,15 +107,15 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 		refuse(
 			node,
 			file,
-			`file ${name} is empty (0 bytes)`,
-			`${rules.apiName} needs a file with content. Check the node that produced binary property "${file.propertyName}".`,
+			`File ${name} is empty (0 bytes)`,
+			`${rules.apiName} needs a file with content. Check the node that produced binary field "${file.propertyName}".`,
 		);
 	}
 	if (rules.maxBytes !== undefined && file.size > rules.maxBytes) {
 		refuse(
 			node,
 			file,
-			`file ${name} is ${formatBytes(file.size)} (${file.size} bytes), over ${rules.apiName}'s limit of ${formatBytes(rules.maxBytes)}`,
+			`File ${name} is ${formatBytes(file.size)} (${file.size} bytes), over ${rules.apiName}'s limit of ${formatBytes(rules.maxBytes)}`,
 			`${rules.apiName} accepts files of at most ${formatBytes(rules.maxBytes)} (${rules.maxBytes} bytes). Compress or split the file before this node.`,
 		);
 	}
@@ -129,7 +129,7 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 			refuse(
 				node,
 				file,
-				`file ${name} has ${found}, which ${rules.apiName} does not accept`,
+				`File ${name} has ${found}, which ${rules.apiName} does not accept`,
 				`${rules.apiName} accepts: ${allowed.join(', ')}. Convert the file, or set a file name with one of these extensions.`,
 			);
 		}
@@ -143,8 +143,8 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 			refuse(
 				node,
 				file,
-				`file ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
-				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of binary property "${file.propertyName}".`,
+				`File ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
+				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of binary field "${file.propertyName}".`,
 			);
 		}
 	}
@@ -154,7 +154,7 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 			refuse(
 				node,
 				file,
-				`file ${name} has MIME type "${file.mimeType}", which is not in the allowed types (${patterns.join(', ')})`,
+				`File ${name} has MIME type "${file.mimeType}", which is not in the allowed types (${patterns.join(', ')})`,
 				'Upload a file of an allowed type, add its type to the allowed MIME types, or set the MIME type if it was detected wrongly.',
 			);
 		}

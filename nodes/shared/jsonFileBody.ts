@@ -1,7 +1,10 @@
+// The only module that imports node:stream: the JSON body is a stream made from an async generator.
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- Node builtin allowed by design (self-hosted package), like form-data and mime-types
+import { Readable } from 'node:stream';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BinaryFile, BinaryStream } from './binaryInput';
-import { anyNodeStream } from './multipart';
 
 /** Bytes of file encoded per step: a multiple of 3, so each step is whole base64 (64 KiB of text). */
 export const BASE64_SLICE_BYTES = 3 * 16 * 1024;
@@ -75,34 +78,6 @@ function splitAroundData(shape: (data: string) => IDataObject): [prefix: string,
 	}
 }
 
-type ReadableFrom = (source: AsyncIterable<Buffer>, options?: { objectMode?: boolean }) => BinaryStream;
-
-/**
- * Node's `Readable.from`. Community nodes may not import `stream` (lint: only n8n-workflow
- * and the package's runtime dependencies), so it is taken from a stream we already hold:
- * the file's own stream from binary storage (an fs ReadStream, whose class inherits
- * `from`), or else a form-data instance, whose base class is Node's `Stream` (which
- * carries `Stream.Readable`).
- */
-function findReadableFrom(sample: object): ReadableFrom {
-	for (let prototype = Object.getPrototypeOf(sample) as object | null; prototype; prototype = Object.getPrototypeOf(prototype) as object | null) {
-		const constructor = (prototype as { constructor?: unknown }).constructor as
-			| { from?: unknown; prototype?: { pipe?: unknown }; Readable?: { from?: unknown } }
-			| undefined;
-		if (typeof constructor?.from === 'function' && typeof constructor.prototype?.pipe === 'function') {
-			return constructor.from.bind(constructor) as ReadableFrom;
-		}
-		if (typeof constructor?.Readable?.from === 'function') {
-			return constructor.Readable.from.bind(constructor.Readable) as ReadableFrom;
-		}
-	}
-	throw new Error('No stream class found to stream the JSON body with');
-}
-
-function isStream(value: unknown): value is BinaryStream {
-	return typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
-}
-
 /**
  * A JSON body built by `shape`, in which the string `data` it is given becomes the file's
  * base64. The bytes are identical to `JSON.stringify(shape(file.toString('base64')))`, but
@@ -139,9 +114,7 @@ export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObj
 	return {
 		contentLength,
 		async open() {
-			const source = await file.open();
-			const from = findReadableFrom(isStream(source) ? source : anyNodeStream());
-			return from(bodyChunks(source), { objectMode: false });
+			return Readable.from(bodyChunks(await file.open()), { objectMode: false });
 		},
 	};
 }

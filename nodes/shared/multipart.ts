@@ -34,11 +34,3 @@ export async function toMultipartForm(
 	}
 	return form;
 }
-
-/**
- * An idle Node stream (an empty form-data body, never sent), for code that needs Node's
- * stream classes but may not import `stream` (see ./jsonFileBody).
- */
-export function anyNodeStream(): object {
-	return new FormData();
-}

@@ -20,7 +20,7 @@ export function getPathId(
 		});
 	}
 	if (id === '.' || id === '..') {
-		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID (item ${itemIndex})`, {
+		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID on item ${itemIndex}`, {
 			itemIndex,
 			description: `Enter the real ${displayName}; "." and ".." would change the request path.`,
 		});
@@ -46,5 +46,14 @@ export function isHttpUrl(value: string): boolean {
 		return protocol === 'http:' || protocol === 'https:';
 	} catch {
 		return false;
+	}
+}
+
+/** Scheme, host and port of a URL, without path, query or user info. */
+export function safeOrigin(url: string): string {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return 'an invalid URL';
 	}
 }

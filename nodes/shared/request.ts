@@ -1,49 +1,12 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	INode,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { DescribeRefusal } from './errors';
-import { apiRefusalError } from './errors';
-import {
-	DEFAULT_MAX_RETRIES,
-	DEFAULT_RETRY_DELAY_MS,
-	DEFAULT_TIMEOUT_MS,
-	isIdempotent,
-	isTimeout,
-	runWithRetries,
-	wasDropped,
-} from './retry';
+import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
+import { cancelledError, networkErrorCode, statusRefusalError, transportError, unreadableAnswerError } from './errors';
+import type { RequestPolicy } from './requestOptions';
+import { DEFAULT_REQUEST_POLICY } from './requestOptions';
+import { runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
-
-/** Retries and timeout of one request, from the node's Request Options. */
-export interface RequestPolicy {
-	/** Further attempts after the first, only when the failed one surely had no effect (or could be repeated). */
-	maxRetries: number;
-	timeoutMs: number;
-	/** Base of the exponential back-off; a Retry-After from the API takes precedence. */
-	retryDelayMs: number;
-}
-
-export const DEFAULT_REQUEST_POLICY: RequestPolicy = {
-	maxRetries: DEFAULT_MAX_RETRIES,
-	timeoutMs: DEFAULT_TIMEOUT_MS,
-	retryDelayMs: DEFAULT_RETRY_DELAY_MS,
-};
-
-/** What the user is told when a request with an effect failed and it is unknown whether it took effect. */
-export interface UncertainOutcome {
-	/** E.g. "The file may or may not have arrived in CityPay". */
-	outcome: string;
-	/** What to check before running the item again. */
-	check: string;
-}
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -57,7 +20,7 @@ export interface ApiRequest {
 	 * sent once only, so uploads pass this instead of `body` to stay retryable.
 	 */
 	buildBody?: () => Promise<RequestBody>;
-	/** Stream-friendly multipart bodies set their own content type; JSON bodies leave this off. */
+	/** Ask for JSON (Accept); stream-friendly multipart bodies set their own content type. */
 	json?: boolean;
 	/** Retries and timeout; the defaults of the Request Options when left out. */
 	policy?: RequestPolicy;
@@ -78,20 +41,6 @@ export interface ApiTarget {
 	apiName: string;
 	credentialType: string;
 	describeRefusal: DescribeRefusal;
-}
-
-/** The `requestOptions` collection every node shows (see `requestOptionsProperty`), with defaults filled in. */
-export function getRequestPolicy(context: IExecuteFunctions, itemIndex: number): RequestPolicy {
-	const options = context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
-	const whole = (value: unknown, fallback: number, min: number) => {
-		const number = typeof value === 'number' ? value : Number(value);
-		return Number.isFinite(number) && value !== '' && value !== undefined ? Math.max(min, Math.floor(number)) : fallback;
-	};
-	return {
-		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
-		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
-		retryDelayMs: whole(options.retryDelay, DEFAULT_RETRY_DELAY_MS, 0),
-	};
 }
 
 function parseBody(body: unknown): unknown {
@@ -121,14 +70,6 @@ function isHtml(body: unknown): body is string {
 	return typeof body === 'string' && /^\s*<(!doctype|html|head|body|\?xml|h\d|title)/i.test(body);
 }
 
-/** The system or client error code, also when n8n's helper wrapped the error in a NodeApiError. */
-function networkErrorCode(error: unknown): string | undefined {
-	const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
-	if (typeof code === 'string') return code;
-	if (typeof cause?.code === 'string') return cause.code;
-	return undefined;
-}
-
 function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
 	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
 	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
@@ -151,88 +92,12 @@ function releaseBody(body: unknown): void {
 	}
 }
 
-function triedNote(attempts: number): string {
-	return attempts > 1 ? ` Tried ${attempts} times.` : '';
-}
-
 interface ExchangeControl {
 	policy: RequestPolicy;
 	buildBody?: () => Promise<RequestBody>;
 	ifUnsure?: UncertainOutcome;
 	authenticated: boolean;
 	itemIndex?: number;
-}
-
-/**
- * The error for a request that got no HTTP answer. Built from the error code only: the
- * underlying error holds the request options, credentials included.
- */
-function transportError(
-	node: INode,
-	target: ApiTarget,
-	request: IHttpRequestOptions,
-	error: unknown,
-	control: ExchangeControl,
-	attempts: number,
-): NodeApiError | NodeOperationError {
-	const foundCode = networkErrorCode(error);
-	// An n8n error without a network code (a credential it could not apply) is already clear.
-	if (foundCode === undefined && (error instanceof NodeApiError || error instanceof NodeOperationError)) return error;
-	const code = foundCode ?? 'unknown network error';
-	const { authenticated, itemIndex, policy } = control;
-	const method = request.method ?? 'GET';
-	const origin = safeOrigin(request.url);
-	const where = authenticated ? target.apiName : 'The file server';
-	let message: string;
-	let description: string;
-
-	if (!wasDropped(code)) {
-		// Refused, not found, TLS: nothing was delivered. A file host named by the API has no Base URL the user could fix.
-		[message, description] = authenticated
-			? [
-					`Could not reach ${target.apiName} at ${origin} (${code})`,
-					`Check the Base URL in the ${target.apiName} credential and that n8n can reach it.`,
-				]
-			: [
-					`Could not download the file from ${origin} (${code})`,
-					`${target.apiName} named this file URL; check that n8n can reach that host.`,
-				];
-	} else {
-		message = isTimeout(code)
-			? `${authenticated ? target.apiName : `The file server at ${origin}`} did not answer within ${policy.timeoutMs} ms (${code})`
-			: `The connection to ${authenticated ? target.apiName : `the file server at ${origin}`} broke before it answered (${code})`;
-		if (isIdempotent(method)) {
-			description = isTimeout(code)
-				? `${where} may be slow or down. Try again later, or raise Timeout in the node's Request Options.`
-				: `${where} or the network between closed the connection. Try again later.`;
-		} else {
-			const unsure = control.ifUnsure ?? {
-				outcome: `The request may or may not have reached ${target.apiName}`,
-				check: `Check in ${target.apiName} whether it took effect before running this item again.`,
-			};
-			description = `${unsure.outcome}: the connection failed after the request was sent, so it was not repeated. ${unsure.check}`;
-			if (isTimeout(code)) description += ` For large files, raise Timeout in the node's Request Options.`;
-		}
-	}
-	description += triedNote(attempts);
-	const apiError = new NodeApiError(node, { message: code, code } as JsonObject, { message, description, itemIndex });
-	// NodeApiError swaps a message naming a common code for a generic one ("The connection was
-	// aborted"); this one says which API, how long, and whether the request may have arrived.
-	apiError.message = message;
-	return apiError;
-}
-
-function cancelledError(node: INode, target: ApiTarget, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(node, `The request to ${target.apiName} was stopped: the execution was cancelled`, {
-		itemIndex,
-		description: 'The execution was stopped before this request got an answer; it was not retried.',
-	});
-}
-
-interface RawResponse {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: unknown;
 }
 
 /**
@@ -246,15 +111,15 @@ async function exchange(
 	target: ApiTarget,
 	options: IHttpRequestOptions,
 	control: ExchangeControl,
-): Promise<RawResponse> {
+): Promise<ApiResponse> {
 	const { policy, buildBody, authenticated, itemIndex } = control;
 	const node = context.getNode();
 	const signal = context.getExecutionCancelSignal?.();
 	const method = options.method ?? 'GET';
 
-	const result = await runWithRetries<RawResponse>(
+	const result = await runWithRetries<ApiResponse>(
 		async () => {
-			if (signal?.aborted) throw cancelledError(node, target, itemIndex);
+			if (signal?.aborted) throw cancelledError(node, target.apiName, itemIndex);
 			const body = buildBody ? await buildBody() : options.body;
 			// A client that follows redirects keeps every byte of the body sent, to send it again
 			// after a redirect: a streamed upload would be held whole in memory. It is not followed.
@@ -270,7 +135,7 @@ async function exchange(
 				// n8n's helper would otherwise re-send the credential to any host a redirect names.
 				sendCredentialsOnCrossOriginRedirect: false,
 			};
-			let response: RawResponse;
+			let response: ApiResponse;
 			try {
 				response = authenticated
 					? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
@@ -301,55 +166,24 @@ async function exchange(
 		const response = result.value;
 		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 	}
-	if (result.cancelled) throw cancelledError(node, target, itemIndex);
-	if (result.outcome.kind === 'network') {
-		throw transportError(node, target, options, result.error, control, result.attempts);
-	}
-	const response = result.error as RawResponse;
-	const statusCode = response.statusCode;
+	if (result.cancelled) throw cancelledError(node, target.apiName, itemIndex);
+	const failed: FailedRequest = {
+		apiName: target.apiName,
+		method,
+		url: options.url,
+		authenticated,
+		timeoutMs: policy.timeoutMs,
+		ifUnsure: control.ifUnsure,
+		attempts: result.attempts,
+		itemIndex,
+	};
+	if (result.outcome.kind === 'network') throw transportError(node, failed, result.error);
+	const response = result.error as ApiResponse;
 	const text = asText(response.body);
 	const html = isHtml(text);
 	// An HTML page is a proxy's or gateway's, not the API's: its markup is no message.
 	const body = html ? undefined : parseBody(text);
-	const refusal = target.describeRefusal(statusCode, body);
-	let description = refusal.description;
-	if (html) {
-		description = `${description} The answer was an HTML page, not ${target.apiName}'s JSON: a proxy or gateway in front of ${target.apiName} may have answered.`;
-	}
-	if (!isIdempotent(method) && statusCode >= 500 && statusCode !== 503) {
-		const unsure = control.ifUnsure ?? {
-			outcome: `The request may or may not have taken effect in ${target.apiName}`,
-			check: `Check in ${target.apiName} before running this item again.`,
-		};
-		description = `${description} ${unsure.outcome}, so it was not repeated. ${unsure.check}`;
-	}
-	description += triedNote(result.attempts);
-	throw apiRefusalError(node, statusCode, body, { ...refusal, description }, itemIndex);
-}
-
-/** The error for a successful status whose answer cannot be read. */
-function unreadableAnswerError(
-	context: IExecuteFunctions,
-	target: ApiTarget,
-	request: ApiRequest,
-	statusCode: number,
-	problem: 'empty' | 'not JSON',
-	itemIndex?: number,
-): NodeApiError {
-	const message =
-		problem === 'empty'
-			? `${target.apiName} answered HTTP ${statusCode} with an empty body`
-			: `${target.apiName} answered HTTP ${statusCode} with a body that is not valid JSON`;
-	const check = `Check that the Base URL in the ${target.apiName} credential points at the ${target.apiName} API; a proxy or gateway may have answered instead.`;
-	const description = isIdempotent(request.method)
-		? check
-		: `${request.ifUnsure?.outcome ?? `The request may or may not have taken effect in ${target.apiName}`}: ${target.apiName} accepted it but its answer could not be read. ${request.ifUnsure?.check ?? `Check in ${target.apiName} before running this item again.`}`;
-	return new NodeApiError(context.getNode(), { message: problem } as JsonObject, {
-		message,
-		description,
-		httpCode: String(statusCode),
-		itemIndex,
-	});
+	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html);
 }
 
 /**
@@ -375,27 +209,21 @@ export async function sendApiRequest(
 			itemIndex,
 		},
 	);
+	const unreadable = (problem: 'empty' | 'not JSON') =>
+		unreadableAnswerError(
+			context.getNode(),
+			{ apiName: target.apiName, method, ifUnsure: request.ifUnsure, itemIndex },
+			response.statusCode,
+			problem,
+		);
 	const text = asText(response.body);
 	if (isEmptyBody(text)) {
-		if (response.statusCode !== 204 && !request.emptyAnswerOk) {
-			throw unreadableAnswerError(context, target, request, response.statusCode, 'empty', itemIndex);
-		}
+		if (response.statusCode !== 204 && !request.emptyAnswerOk) throw unreadable('empty');
 		return { ...response, body: {} };
 	}
 	const parsed = parseBody(text);
-	if (typeof parsed === 'string') {
-		throw unreadableAnswerError(context, target, request, response.statusCode, 'not JSON', itemIndex);
-	}
+	if (typeof parsed === 'string') throw unreadable('not JSON');
 	return { ...response, body: parsed };
-}
-
-/** Scheme, host and port of a URL, without path, query or user info. */
-export function safeOrigin(url: string): string {
-	try {
-		return new URL(url).origin;
-	} catch {
-		return 'an invalid URL';
-	}
 }
 
 /** One hop of a file download: a URL an API handed out, possibly on another host. */

@@ -1,6 +1,8 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { DEFAULT_RETRY_DELAY_MS } from './requestOptions';
+
 /** Error codes of connections that failed before any byte of the request was sent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -33,11 +35,6 @@ const NOTHING_DONE_STATUSES = [429, 503];
 /** Statuses after which only a request that can be repeated without harm is sent again. */
 const IDEMPOTENT_RETRY_STATUSES = [500, 502, 504];
 
-/** The defaults of the node's Request Options. */
-export const DEFAULT_MAX_RETRIES = 3;
-export const DEFAULT_TIMEOUT_MS = 300_000;
-export const DEFAULT_RETRY_DELAY_MS = 1_000;
-
 /** The longest wait before one retry, whatever Retry-After asks for. */
 export const MAX_RETRY_WAIT_MS = 60_000;
 
@@ -57,8 +54,6 @@ export function isTimeout(code: string): boolean {
 export function wasDropped(code: string): boolean {
 	return DROPPED_CODES.has(code);
 }
-
-
 
 /**
  * Whether another attempt is safe: only when the failed one surely had no effect

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY } from './description';
+import { getConcurrency } from './requestOptions';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {
@@ -36,13 +36,6 @@ function asNodeError(node: INode, error: Error, itemIndex: number): NodeApiError
 		return error;
 	}
 	return new NodeOperationError(node, error, { itemIndex });
-}
-
-/** Concurrency from the node's Request Options: a whole number of at least 1. */
-export function getConcurrency(context: IExecuteFunctions): number {
-	const options = context.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
-	return Number.isFinite(value) && options.concurrency !== '' ? Math.max(1, Math.floor(value)) : DEFAULT_CONCURRENCY;
 }
 
 /** One item's outcome: its output items, or the error that stops the node. */

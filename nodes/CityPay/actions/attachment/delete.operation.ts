@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
-import { cityPayRequest } from '../../transport';
-import { attachmentIdProperty } from './shared';
+import { cityPayApi } from '../../transport';
+import { attachmentIdProperty } from '../../rules';
 
 export const description = showOnlyFor('attachment', 'delete', [
 	{
@@ -14,7 +14,9 @@ export const description = showOnlyFor('attachment', 'delete', [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
-	const response = await cityPayRequest(this, itemIndex, 'DELETE', `/attachments/${attachmentId}`, {
+	const response = await cityPayApi.request(this, itemIndex, {
+		method: 'DELETE',
+		path: `/attachments/${attachmentId}`,
 		emptyAnswerOk: true,
 	});
 	const body = response.body;

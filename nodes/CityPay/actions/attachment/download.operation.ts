@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
-import { cityPayRequest, downloadAttachmentFile } from '../../transport';
-import { attachmentIdProperty } from './shared';
+import { cityPayApi, downloadAttachmentFile } from '../../transport';
+import { attachmentIdProperty } from '../../rules';
 
 const properties: INodeProperties[] = [
 	{ ...attachmentIdProperty, description: 'ID of the attachment to download' },
@@ -39,7 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const response = await cityPayRequest(this, itemIndex, 'GET', `/attachments/${attachmentId}`);
+	const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: `/attachments/${attachmentId}` });
 	const attachment = response.body as IDataObject;
 	const fileUrl = attachment.file_url;
 	if (typeof fileUrl !== 'string' || fileUrl.trim() === '') {

@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
-import { cityPayRequest } from '../../transport';
-import { attachmentIdProperty } from './shared';
+import { cityPayApi } from '../../transport';
+import { attachmentIdProperty } from '../../rules';
 
 export const description = showOnlyFor('attachment', 'get', [
 	{ ...attachmentIdProperty, description: 'ID of the attachment to get' } satisfies INodeProperties,
@@ -11,6 +11,6 @@ export const description = showOnlyFor('attachment', 'get', [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
-	const response = await cityPayRequest(this, itemIndex, 'GET', `/attachments/${attachmentId}`);
+	const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: `/attachments/${attachmentId}` });
 	return [{ json: response.body as IDataObject }];
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { cityPayRequest } from '../../transport';
+import { cityPayApi } from '../../transport';
 
 /** CityPay: `limit` is at most 100 per page (API docs). */
 const MAX_PAGE_SIZE = 100;
@@ -50,7 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const qs: IDataObject = { limit: Math.min(MAX_PAGE_SIZE, limit - attachments.length) };
 		if (conversationId !== '') qs.conversation_id = conversationId;
 		if (cursor !== undefined) qs.starting_after = cursor;
-		const response = await cityPayRequest(this, itemIndex, 'GET', '/attachments', { qs });
+		const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: '/attachments', qs });
 		const page = readPage(this, itemIndex, response.body);
 		attachments.push(...page.data.slice(0, limit - attachments.length));
 		if (!page.hasMore || attachments.length >= limit) break;

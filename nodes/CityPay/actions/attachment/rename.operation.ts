@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
-import { fileNameProblem } from '../../../shared/fileRules';
+import { fileNameProblem, MAX_FILE_NAME_BYTES } from '../../../shared/fileRules';
 import { getPathId } from '../../../shared/parameters';
-import { cityPayRequest } from '../../transport';
-import { attachmentIdProperty } from './shared';
+import { cityPayApi } from '../../transport';
+import { attachmentIdProperty } from '../../rules';
 
 const properties: INodeProperties[] = [
 	{ ...attachmentIdProperty, description: 'ID of the attachment to rename' },
@@ -24,38 +24,31 @@ export const description = showOnlyFor('attachment', 'rename', properties);
 
 function getNewFileName(context: IExecuteFunctions, itemIndex: number): string {
 	const fileName = String(context.getNodeParameter('fileName', itemIndex, '') ?? '').trim();
-	const refuse = (message: string, fix: string): never => {
-		throw new NodeOperationError(context.getNode(), `${message} on item ${itemIndex}`, { itemIndex, description: fix });
-	};
-	if (fileName === '') {
-		refuse('New File Name is empty', 'Enter the name to give the file, for example invoice.pdf.');
-	}
-	if (/[/\\]/.test(fileName)) {
-		refuse(
-			`New File Name "${fileName.slice(0, 100)}" contains a path separator`,
-			'Enter a file name only, without "/" or "\\" (CityPay renames the file, it does not move it).',
-		);
-	}
-	if (fileName === '.' || fileName === '..') {
-		refuse(`New File Name "${fileName}" is not a file name`, 'Enter a real file name, for example invoice.pdf.');
-	}
 	const problem = fileNameProblem(fileName);
-	if (problem) {
-		refuse(
-			`New File Name ${JSON.stringify(fileName.slice(0, 80))} ${problem}`,
-			'Enter a plain file name of at most 255 bytes, on one line, for example invoice.pdf.',
-		);
-	}
-	return fileName;
+	if (!problem) return fileName;
+	// Control characters are shown as escapes, so the message stays on one line.
+	const shown = fileName.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, (character) => JSON.stringify(character).slice(1, -1));
+	throw new NodeOperationError(
+		context.getNode(),
+		`New File Name${fileName === '' ? '' : ` "${shown}"`} ${problem} on item ${itemIndex}`,
+		{
+			itemIndex,
+			description:
+				fileName === ''
+					? 'Enter the name to give the file, for example invoice.pdf.'
+					: `Enter a file name only, on one line, of at most ${MAX_FILE_NAME_BYTES} bytes and without "/" or "\\" (CityPay renames the file, it does not move it), for example invoice.pdf.`,
+		},
+	);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
 	const fileName = getNewFileName(this, itemIndex);
 	// CityPay: the new name is the form field `filename`, sent as curl -d does (API docs).
-	const response = await cityPayRequest(this, itemIndex, 'PUT', `/attachments/${attachmentId}`, {
-		body: new URLSearchParams({ filename: fileName }).toString(),
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+	const response = await cityPayApi.request(this, itemIndex, {
+		method: 'PUT',
+		path: `/attachments/${attachmentId}`,
+		form: { filename: fileName },
 	});
 	return [{ json: response.body as IDataObject }];
 }

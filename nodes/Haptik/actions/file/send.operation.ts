@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readBinaryFile } from '../../../shared/binaryInput';
-import { inputBinaryField, showOnlyFor } from '../../../shared/description';
+import { readInputBinaryFile } from '../../../shared/binaryInput';
+import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
 import type { MessageTypeChoice } from '../../rules';
 import { acceptFile, messageTypeFor } from '../../rules';
-import { haptikUpload } from '../../transport';
+import { haptikApi, UPLOAD_PATH } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -38,31 +38,21 @@ const properties: INodeProperties[] = [
 		],
 		default: 'auto',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'report.pdf',
-				description: 'Name to send the file under, instead of the binary file name. Its extension decides the file type.',
-			},
-			{
-				displayName: 'Message Body',
-				name: 'messageBody',
-				type: 'string',
-				default: '',
-				typeOptions: { rows: 2 },
-				description: 'Text sent with the file to the bot or agent',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			...fileNameOption,
+			placeholder: 'report.pdf',
+			description: 'Name to send the file under, instead of the binary file name. Its extension decides the file type.',
+		},
+		{
+			displayName: 'Message Body',
+			name: 'messageBody',
+			type: 'string',
+			default: '',
+			typeOptions: { rows: 2 },
+			description: 'Text sent with the file to the bot or agent',
+		},
+	]),
 ];
 
 export const description = showOnlyFor('file', 'send', properties);
@@ -96,9 +86,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const businessId = getBusinessId(this, itemIndex);
 	const choice = this.getNodeParameter('messageType', itemIndex, 'auto') as MessageTypeChoice;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 
-	const file = await readBinaryFile(this, itemIndex, propertyName, { fileName: options.fileName as string | undefined });
+	const file = await readInputBinaryFile(this, itemIndex);
 	const accepted = acceptFile(this.getNode(), file);
 	const messageType = messageTypeFor(this.getNode(), file, accepted, choice);
 
@@ -112,6 +101,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (messageBody !== '') fields.push(['message_body', messageBody]);
 	const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
 
-	const response = await haptikUpload(this, itemIndex, fields, files);
+	const response = await haptikApi.request(this, itemIndex, {
+		method: 'POST',
+		path: UPLOAD_PATH,
+		multipart: { fields, files },
+		ifUnsure: {
+			outcome: 'The file may or may not have reached the Haptik conversation',
+			check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
+		},
+	});
 	return [{ json: response.body as IDataObject }];
 }

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { splitList } from '../../../shared/parameters';
-import { inventRequest, organizationPath } from '../../transport';
+import { organizationPath } from '../../rules';
+import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -51,7 +52,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const segmentIds = splitList(this.getNodeParameter('segmentIds', itemIndex, '') as string);
 	if (segmentIds.length > 0) body.segment_ids = segmentIds;
 
-	const response = await inventRequest(this, itemIndex, 'POST', `${organizationPath(this, itemIndex)}/contacts`, {
+	const response = await inventApi.request(this, itemIndex, {
+		method: 'POST',
+		path: `${organizationPath(this, itemIndex)}/contacts`,
 		body,
 		ifUnsure: {
 			outcome: 'The contact may or may not have been created in Invent',

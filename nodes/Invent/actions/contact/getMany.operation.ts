@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { inventRequest, organizationPath } from '../../transport';
+import { organizationPath } from '../../rules';
+import { inventApi } from '../../transport';
 
 /** Invent: `take` is at most 100 (API docs). */
 const MAX_PAGE_SIZE = 100;
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const take = Math.min(MAX_PAGE_SIZE, limit);
 	const contacts: IDataObject[] = [];
 	for (let page = 1; contacts.length < limit; page++) {
-		const response = await inventRequest(this, itemIndex, 'GET', path, { qs: { ...qs, page, take } });
+		const response = await inventApi.request(this, itemIndex, { method: 'GET', path, qs: { ...qs, page, take } });
 		const pageItems = pageRecords(response.body);
 		contacts.push(...pageItems.slice(0, limit - contacts.length));
 		// `pagination-count` is the total; without it, a short page is the last one.

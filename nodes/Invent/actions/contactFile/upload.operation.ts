@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readBinaryFile } from '../../../shared/binaryInput';
-import { inputBinaryField, showOnlyFor } from '../../../shared/description';
+import { readInputBinaryFile } from '../../../shared/binaryInput';
+import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
 import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
-import { inventRequest, organizationPath } from '../../transport';
+import { organizationPath } from '../../rules';
+import { inventApi } from '../../transport';
 
 /** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
 const MAX_ALLOWED_TYPES = 255;
@@ -47,41 +48,27 @@ const properties: INodeProperties[] = [
 		description: 'Public http(s) URL that Invent downloads the file from',
 		displayOptions: { show: { inputType: ['url'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Allowed MIME Types',
-				name: 'allowedTypes',
-				type: 'string',
-				default: '',
-				placeholder: 'image/*, application/pdf',
-				description:
-					'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
-			},
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				description: 'Name to store the file under, instead of the binary file name',
-				displayOptions: { show: { '/inputType': ['binary'] } },
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'application/pdf',
-				description: 'MIME type to send, instead of the one from the binary data or the file name',
-				displayOptions: { show: { '/inputType': ['binary'] } },
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Allowed MIME Types',
+			name: 'allowedTypes',
+			type: 'string',
+			default: '',
+			placeholder: 'image/*, application/pdf',
+			description:
+				'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
+		},
+		{ ...fileNameOption, displayOptions: { show: { '/inputType': ['binary'] } } },
+		{
+			displayName: 'MIME Type',
+			name: 'mimeType',
+			type: 'string',
+			default: '',
+			placeholder: 'application/pdf',
+			description: 'MIME type to send, instead of the one from the binary data or the file name',
+			displayOptions: { show: { '/inputType': ['binary'] } },
+		},
+	]),
 ];
 
 export const description = showOnlyFor('contactFile', 'upload', properties);
@@ -122,28 +109,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const withAllowedTypes = (body: IDataObject): IDataObject =>
 		allowedTypes.length > 0 ? { ...body, allowed_types: allowedTypes } : body;
 	let body: IDataObject | undefined;
-	let fileBody: JsonFileBody | undefined;
+	let jsonFile: JsonFileBody | undefined;
 
 	if (inputType === 'url') {
 		body = withAllowedTypes({ file_url: getFileUrl(this, itemIndex) });
 	} else {
-		const propertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-		const file = await readBinaryFile(this, itemIndex, propertyName, {
-			fileName: options.fileName as string | undefined,
-			mimeType: options.mimeType as string | undefined,
-		});
+		const file = await readInputBinaryFile(this, itemIndex);
 		assertFileAllowed(this.getNode(), file, { apiName: 'Invent', mimePatterns: allowedTypes });
 		// Invent: the `{ data, name, type }` form keeps the name and MIME type (API docs). The
 		// base64 is streamed into the JSON as it is sent, never held whole.
-		fileBody = jsonFileBody(file, (data) =>
+		jsonFile = jsonFileBody(file, (data) =>
 			withAllowedTypes({ file: { data, name: file.fileName, type: file.mimeType } }),
 		);
 	}
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const response = await inventRequest(this, itemIndex, 'POST', path, {
+	const response = await inventApi.request(this, itemIndex, {
+		method: 'POST',
+		path,
 		body,
-		fileBody,
+		jsonFile,
 		ifUnsure: {
 			outcome: 'The file may or may not have arrived in Invent',
 			check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",

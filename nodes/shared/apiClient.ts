@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import type { CredentialFieldRules } from './credentialChecks';
+import { assertCredentialFields } from './credentialChecks';
+import type { RefusalWording, UncertainOutcome } from './errors';
+import { describeRefusalWith } from './errors';
+import type { JsonFileBody } from './jsonFileBody';
+import type { MultipartField, MultipartFile } from './multipart';
+import { toMultipartForm } from './multipart';
+import { joinUrl } from './parameters';
+import type { ApiRequest, ApiResponse, ApiTarget } from './request';
+import { sendApiRequest } from './request';
+import type { RequestPolicy } from './requestOptions';
+import { getRequestPolicy } from './requestOptions';
+
+/** One vendor API, described as data: everything its client needs to know. */
+export interface ApiDescription {
+	/** The API's name as the user sees it, in messages. */
+	apiName: string;
+	credentialType: string;
+	/** Checked before any request. Every credential of this package names its API address `baseUrl`. */
+	credentialRules: Omit<CredentialFieldRules, 'apiName'>;
+	/** Where the API puts its message in a refusal: JSON fields to try in order, or a reader. */
+	errorMessage: RefusalWording['errorMessage'];
+	/** The fix to suggest per HTTP status; any other status gets a generic one. */
+	fixes: RefusalWording['fixes'];
+	/** The API speaks JSON: every request asks for a JSON answer. */
+	jsonApi?: boolean;
+	/** The request URL from the credential's Base URL and a path; both joined by default. */
+	url?: (baseUrl: string, path: string) => string;
+}
+
+/** One request as an operation states it; the client adds address, credential and Request Options. */
+export interface ClientRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	/** A JSON body. */
+	body?: IDataObject;
+	/** Form fields, sent as application/x-www-form-urlencoded (as curl -d does). */
+	form?: Record<string, string>;
+	/** Text fields and files, sent as multipart/form-data with the files streamed. */
+	multipart?: { fields: MultipartField[]; files: MultipartFile[] };
+	/** A JSON body with one file inside it as base64, streamed. */
+	jsonFile?: JsonFileBody;
+	/** For a request with an effect: what the user is told when it may or may not have happened. */
+	ifUnsure?: UncertainOutcome;
+	/** The API may answer with no body at all (a delete). */
+	emptyAnswerOk?: boolean;
+}
+
+/** One item's use of an API: its checked credential, its Request Options, and a way to send. */
+export interface ApiSession<Credentials> {
+	credentials: Credentials;
+	policy: RequestPolicy;
+	request(request: ClientRequest): Promise<ApiResponse>;
+}
+
+export interface ApiClient<Credentials> {
+	/** The credential rules, with the API's name, for checks outside a workflow run (a credential test). */
+	credentialRules: CredentialFieldRules;
+	/** Reads and checks the credential once, for an item that sends several requests. */
+	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
+	/** Sends one request for an item. */
+	request(context: IExecuteFunctions, itemIndex: number, request: ClientRequest): Promise<ApiResponse>;
+}
+
+/** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
+function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' | 'headers'> {
+	const { body, form, multipart, jsonFile } = request;
+	if (multipart) return { buildBody: async () => await toMultipartForm(multipart.fields, multipart.files) };
+	if (jsonFile) {
+		return {
+			headers: { 'Content-Type': 'application/json', 'Content-Length': String(jsonFile.contentLength) },
+			buildBody: async () => await jsonFile.open(),
+		};
+	}
+	if (form) {
+		return {
+			body: new URLSearchParams(form).toString(),
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		};
+	}
+	return { body };
+}
+
+/** The one client of a vendor API, built from its description. */
+export function createApiClient<Credentials extends { baseUrl: string }>(description: ApiDescription): ApiClient<Credentials> {
+	const { apiName, credentialType, jsonApi, url = joinUrl } = description;
+	const credentialRules: CredentialFieldRules = { apiName, ...description.credentialRules };
+	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
+	const target: ApiTarget = { apiName, credentialType, describeRefusal };
+
+	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
+		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
+		assertCredentialFields(context, itemIndex, credentials, credentialRules);
+		const policy = getRequestPolicy(context, itemIndex);
+		const send = async (request: ClientRequest) =>
+			await sendApiRequest(
+				context,
+				target,
+				{
+					method: request.method,
+					url: url(credentials.baseUrl, request.path),
+					qs: request.qs,
+					...bodyOf(request),
+					...(jsonApi ? { json: true } : {}),
+					policy,
+					ifUnsure: request.ifUnsure,
+					emptyAnswerOk: request.emptyAnswerOk,
+				},
+				itemIndex,
+			);
+		return { credentials, policy, request: send };
+	}
+
+	return {
+		credentialRules,
+		session,
+		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
+	};
+}

@@ -1,0 +1,98 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/** Items processed at once when Concurrency is not set. */
+export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_TIMEOUT_MS = 300_000;
+export const DEFAULT_RETRY_DELAY_MS = 1_000;
+
+/**
+ * "Request Options", shown on every operation of every node: how many items to process at
+ * once, how often to retry a request that surely had no effect, how long to wait before
+ * each retry, and how long to wait for an answer. Read back with `getConcurrency` and
+ * `getRequestPolicy`.
+ */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many items to process at the same time, each with its own requests. 1 processes one item at a time. Output items keep the input order either way.',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: DEFAULT_MAX_RETRIES,
+			description:
+				'How many times to send a request again after a rate limit (429), an unavailable service (503) or a connection that never opened. Reads, renames and deletes are also retried after server errors and dropped connections. An upload is never sent again when the file may already have arrived.',
+		},
+		{
+			displayName: 'Retry Delay',
+			name: 'retryDelay',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_RETRY_DELAY_MS,
+			description:
+				'Milliseconds to wait before the first retry; each further retry waits about twice as long. A Retry-After from the API is used instead when it sends one (at most 60 seconds).',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_TIMEOUT_MS,
+			description: 'Milliseconds to wait for the API to answer one request, upload included, before giving up',
+		},
+	],
+};
+
+/** Retries and timeout of one request, from the node's Request Options. */
+export interface RequestPolicy {
+	/** Further attempts after the first, only when the failed one surely had no effect (or could be repeated). */
+	maxRetries: number;
+	timeoutMs: number;
+	/** Base of the exponential back-off; a Retry-After from the API takes precedence. */
+	retryDelayMs: number;
+}
+
+export const DEFAULT_REQUEST_POLICY: RequestPolicy = {
+	maxRetries: DEFAULT_MAX_RETRIES,
+	timeoutMs: DEFAULT_TIMEOUT_MS,
+	retryDelayMs: DEFAULT_RETRY_DELAY_MS,
+};
+
+function requestOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	return context.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject;
+}
+
+/** Retries and timeout for one item's requests, with the defaults filled in. */
+export function getRequestPolicy(context: IExecuteFunctions, itemIndex: number): RequestPolicy {
+	const options = requestOptions(context, itemIndex);
+	const whole = (value: unknown, fallback: number, min: number) => {
+		const number = typeof value === 'number' ? value : Number(value);
+		return Number.isFinite(number) && value !== '' && value !== undefined ? Math.max(min, Math.floor(number)) : fallback;
+	};
+	return {
+		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
+		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
+		retryDelayMs: whole(options.retryDelay, DEFAULT_RETRY_DELAY_MS, 0),
+	};
+}
+
+/** Concurrency for the whole run (read from the first item): a whole number of at least 1. */
+export function getConcurrency(context: IExecuteFunctions): number {
+	const options = requestOptions(context, 0);
+	const value = Number(options.concurrency ?? DEFAULT_CONCURRENCY);
+	return Number.isFinite(value) && options.concurrency !== '' ? Math.max(1, Math.floor(value)) : DEFAULT_CONCURRENCY;
+}
