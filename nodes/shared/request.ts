@@ -4,7 +4,9 @@ import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors'
 import { cancelledError, networkErrorCode, statusRefusalError, transportError, unreadableAnswerError } from './errors';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
-import { runWithRetries } from './retry';
+import { requestWindowOf } from './requestWindow';
+import type { AttemptResult } from './retry';
+import { isThrottled, parseRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -117,40 +119,61 @@ async function exchange(
 	const signal = context.getExecutionCancelSignal?.();
 	const method = options.method ?? 'GET';
 
+	const window = requestWindowOf(context);
+
+	const attemptOnce = async (): Promise<AttemptResult<ApiResponse>> => {
+		const body = buildBody ? await buildBody() : options.body;
+		// A client that follows redirects keeps every byte of the body sent, to send it again
+		// after a redirect: a streamed upload would be held whole in memory. It is not followed.
+		const streamed = isStream(body);
+		const fullOptions: IHttpRequestOptions = {
+			...options,
+			...(streamed ? { disableFollowRedirect: true } : {}),
+			body,
+			timeout: policy.timeoutMs,
+			...(signal ? { abortSignal: signal } : {}),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// n8n's helper would otherwise re-send the credential to any host a redirect names.
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+		let response: ApiResponse;
+		try {
+			response = authenticated
+				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
+				: await context.helpers.httpRequest(fullOptions);
+		} catch (error) {
+			releaseBody(body);
+			// n8n's own errors (a credential it could not apply) carry no code and are not retried.
+			const code = networkErrorCode(error) ?? 'unknown network error';
+			return { ok: false, outcome: { kind: 'network', code }, error };
+		}
+		if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
+			const retryAfter = headerValue(response.headers, 'retry-after');
+			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
+		}
+		return { ok: true, value: response };
+	};
+
 	const result = await runWithRetries<ApiResponse>(
 		async () => {
 			if (signal?.aborted) throw cancelledError(node, target.apiName, itemIndex);
-			const body = buildBody ? await buildBody() : options.body;
-			// A client that follows redirects keeps every byte of the body sent, to send it again
-			// after a redirect: a streamed upload would be held whole in memory. It is not followed.
-			const streamed = isStream(body);
-			const fullOptions: IHttpRequestOptions = {
-				...options,
-				...(streamed ? { disableFollowRedirect: true } : {}),
-				body,
-				timeout: policy.timeoutMs,
-				...(signal ? { abortSignal: signal } : {}),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// n8n's helper would otherwise re-send the credential to any host a redirect names.
-				sendCredentialsOnCrossOriginRedirect: false,
-			};
-			let response: ApiResponse;
+			if (!window) return await attemptOnce();
+			// The node run's requests share one window (see ./requestWindow): a 429 or 503 narrows it.
+			const ticket = await window.acquire(signal);
+			if (!ticket) throw cancelledError(node, target.apiName, itemIndex);
+			let attempt: AttemptResult<ApiResponse> | undefined;
 			try {
-				response = authenticated
-					? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
-					: await context.helpers.httpRequest(fullOptions);
-			} catch (error) {
-				releaseBody(body);
-				// n8n's own errors (a credential it could not apply) carry no code and are not retried.
-				const code = networkErrorCode(error) ?? 'unknown network error';
-				return { ok: false, outcome: { kind: 'network', code }, error };
+				attempt = await attemptOnce();
+				return attempt;
+			} finally {
+				window.release(
+					ticket,
+					attempt && !attempt.ok && isThrottled(attempt.outcome)
+						? { kind: 'throttled', retryAfterMs: parseRetryAfter(attempt.outcome.retryAfter) }
+						: { kind: 'answered' },
+				);
 			}
-			if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
-				const retryAfter = headerValue(response.headers, 'retry-after');
-				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
-			}
-			return { ok: true, value: response };
 		},
 		{
 			method,

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow'
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getConcurrency } from './requestOptions';
+import { withRequestWindow } from './requestWindow';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {
@@ -43,7 +44,8 @@ type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
 /**
  * Runs the chosen operation once per input item, up to Concurrency items at once (from the
- * node's Request Options). The output is as if the items had run one at a time: every
+ * node's Request Options); their requests share one window (./requestWindow) that narrows
+ * when the API answers 429 or 503 and widens again up to Concurrency. The output is as if the items had run one at a time: every
  * output item is paired with its input and kept in input order (an item's several outputs
  * stay together); with Continue On Fail a failed item becomes an error item in its place
  * and the other items go on. Without it, no item starts once one has failed, the items
@@ -88,8 +90,9 @@ export async function routeOperations(
 			if ('error' in outcome) failed = true;
 		}
 	};
-	const workers = Math.min(getConcurrency(context), items.length);
-	await Promise.all(Array.from({ length: workers }, worker));
+	const concurrency = getConcurrency(context);
+	const workers = Math.min(concurrency, items.length);
+	await withRequestWindow(context, concurrency, async () => await Promise.all(Array.from({ length: workers }, worker)));
 
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
