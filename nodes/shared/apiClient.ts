@@ -108,6 +108,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 					policy,
 					ifUnsure: request.ifUnsure,
 					emptyAnswerOk: request.emptyAnswerOk,
+					credentials,
 				},
 				itemIndex,
 			);

@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
 import { cancelledError, networkErrorCode, statusRefusalError, transportError, unreadableAnswerError } from './errors';
@@ -30,6 +37,11 @@ export interface ApiRequest {
 	ifUnsure?: UncertainOutcome;
 	/** The API may answer with no body at all (a delete); otherwise a 2xx answer must be JSON. */
 	emptyAnswerOk?: boolean;
+	/**
+	 * The credential as the item's session already read it: n8n applies it (its `authenticate`
+	 * block) without reading and decrypting it from the database again for every request.
+	 */
+	credentials?: ICredentialDataDecryptedObject;
 }
 
 export interface ApiResponse {
@@ -99,7 +111,19 @@ interface ExchangeControl {
 	buildBody?: () => Promise<RequestBody>;
 	ifUnsure?: UncertainOutcome;
 	authenticated: boolean;
+	credentials?: ICredentialDataDecryptedObject;
 	itemIndex?: number;
+}
+
+/** Hands n8n a credential already read, under the node's own reference to it. */
+function alreadyRead(
+	context: IExecuteFunctions,
+	credentialType: string,
+	data: ICredentialDataDecryptedObject | undefined,
+): IAdditionalCredentialOptions | undefined {
+	const reference = context.getNode().credentials?.[credentialType];
+	if (!data || !reference?.id) return undefined;
+	return { credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data } };
 }
 
 /**
@@ -120,6 +144,7 @@ async function exchange(
 	const method = options.method ?? 'GET';
 
 	const window = requestWindowOf(context);
+	const credentialOptions = authenticated ? alreadyRead(context, target.credentialType, control.credentials) : undefined;
 
 	const attemptOnce = async (): Promise<AttemptResult<ApiResponse>> => {
 		const body = buildBody ? await buildBody() : options.body;
@@ -140,7 +165,7 @@ async function exchange(
 		let response: ApiResponse;
 		try {
 			response = authenticated
-				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
+				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions, credentialOptions)
 				: await context.helpers.httpRequest(fullOptions);
 		} catch (error) {
 			releaseBody(body);
@@ -229,6 +254,7 @@ export async function sendApiRequest(
 			buildBody: request.buildBody,
 			ifUnsure: request.ifUnsure,
 			authenticated: true,
+			credentials: request.credentials,
 			itemIndex,
 		},
 	);

@@ -3,10 +3,15 @@
 // against n8n's HTTP Request node and curl, checked byte for byte at a hashing sink.
 // Prints a table and writes it to BENCHMARKS.md. Not part of `npm test` (timings are noisy).
 //
-//   npm run bench [-- --concurrency 20] [--latency-ms 50] [--big-mb 256] [--small-count 200]
-//                 [--small-kb 256] [--repeat 1] [--skip-build] [--keep] [--out BENCHMARKS.md]
+//   npm run bench [-- --latency-ms 50] [--big-mb 256] [--small-count 200] [--small-kb 256]
+//                 [--concurrency 20] [--rate-limit 100/10] [--soak-count 10000] [--soak-fail 0.1]
+//                 [--cases big,throughput,rateLimit,soak,sanity] [--cpu-prof DIR]
+//                 [--repeat 1] [--skip-build] [--keep] [--out BENCHMARKS.md]
 //
-// --repeat N runs every n8n workflow N times and reports medians.
+// --repeat N runs every n8n workflow N times and reports medians. --concurrency N adds
+// throughput runs with that Concurrency besides the default. --cases runs only those sections
+// (the report then leaves the others out). --cpu-prof DIR writes a V8 CPU profile of every
+// n8n process of the throughput runs into DIR (node --cpu-prof).
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,7 +24,7 @@ import { parseArgs } from 'node:util';
 
 import { cleanNpmEnv, N8N_VERSION, NODE24_VERSION, npmCommand, prepareN8n, REPO_ROOT } from '../n8n-local/prepare.mjs';
 import { importCredentials, importWorkflow, installCommunityPackage, packPackage } from '../n8n-local/run.mjs';
-import { executeMeasured, nodeTask, runFailure, runSucceeded, timed } from './measure.mjs';
+import { cpuDuringNode, executeMeasured, nodeTask, runFailure, runSucceeded, timed } from './measure.mjs';
 import { renderReport } from './report.mjs';
 import { credentialsFor, READ_NODE, TOKEN, uploaders, workflow } from './workflows.mjs';
 
@@ -29,7 +34,12 @@ const MB = 1024 * 1024;
 
 const { values: opts } = parseArgs({
 	options: {
-		concurrency: { type: 'string', default: '20' },
+		concurrency: { type: 'string', default: '' },
+		'rate-limit': { type: 'string', default: '100/10' },
+		'soak-count': { type: 'string', default: '10000' },
+		'soak-fail': { type: 'string', default: '0.1' },
+		cases: { type: 'string', default: 'big,throughput,rateLimit,soak,sanity' },
+		'cpu-prof': { type: 'string', default: '' },
 		'latency-ms': { type: 'string', default: '50' },
 		'big-mb': { type: 'string', default: '256' },
 		'small-count': { type: 'string', default: '200' },
@@ -41,7 +51,11 @@ const { values: opts } = parseArgs({
 	},
 });
 const config = {
-	concurrency: Number(opts.concurrency),
+	concurrency: opts.concurrency === '' ? undefined : Number(opts.concurrency),
+	rateLimit: { requests: Number(opts['rate-limit'].split('/')[0]), windowMs: Number(opts['rate-limit'].split('/')[1]) * 1000 },
+	soakCount: Number(opts['soak-count']),
+	soakFailRate: Number(opts['soak-fail']),
+	cases: new Set(opts.cases.split(',')),
 	latencyMs: Number(opts['latency-ms']),
 	bigBytes: Number(opts['big-mb']) * MB,
 	smallCount: Number(opts['small-count']),
@@ -125,7 +139,8 @@ async function startSinkProcess() {
 	return {
 		url,
 		pid: child.pid,
-		reset: (latencyMs = 0) => control('reset', {}).then(() => control('config', { latencyMs })),
+		/** Forgets every request; `config`: { latencyMs, rateLimit, failRate } (see sink.mjs). */
+		reset: (config = {}) => control('reset', {}).then(() => control('config', { latencyMs: 0, ...config })),
 		requests: () => control('requests'),
 		stop: async () => {
 			child.stdin.end();
@@ -161,6 +176,20 @@ function verifyUploads(sinkState, api, expected) {
 	return { ok: problems.length === 0, problems: problems.slice(0, 5), bytes, requests: mine.length, maxInFlight: sinkState.maxInFlight };
 }
 
+/** Output item i of `nodeName` belongs to input item i (pairedItem) and carries its file name. */
+function orderKept(run, nodeName) {
+	const inputs = nodeTask(run, READ_NODE)?.data?.main?.[0] ?? [];
+	const outputs = nodeTask(run, nodeName)?.data?.main?.[0] ?? [];
+	return (
+		outputs.length === inputs.length &&
+		outputs.every((item, j) => {
+			const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+			const name = item.json.file_filename ?? item.json.filename;
+			return paired?.item === j && (name === undefined || name === inputs[j].binary?.data?.fileName);
+		})
+	);
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -193,6 +222,13 @@ async function main() {
 			small.push(writeRandomFile(path.join(filesDir, 'small', `file-${String(i).padStart(3, '0')}.bin`), config.smallBytes));
 		}
 		const sanity = writeRandomFile(path.join(filesDir, 'sanity.pdf'), 200 * 1024, Buffer.from('%PDF-1.4\n'));
+		const soak = [];
+		if (config.cases.has('soak')) {
+			fs.mkdirSync(path.join(filesDir, 'soak'));
+			for (let i = 0; i < config.soakCount; i++) {
+				soak.push(writeRandomFile(path.join(filesDir, 'soak', `soak-${String(i).padStart(5, '0')}.bin`), 1024));
+			}
+		}
 		const bigJson = writeInventJson(big, path.join(filesDir, 'big.json'));
 
 		sink = await startSinkProcess();
@@ -209,6 +245,15 @@ async function main() {
 			smallCityPayDefault: workflow('benchSmallCity5', 'Bench: small → CityPay (default)', `${filesDir}/small/*.bin`, [up.cityPay()]),
 			smallCityPay: workflow('benchSmallCityN', 'Bench: small → CityPay', `${filesDir}/small/*.bin`, [up.cityPay(config.concurrency)]),
 			smallHttp: workflow('benchSmallHttp', 'Bench: small → HTTP Request', `${filesDir}/small/*.bin`, [up.httpRequest()]),
+			smallHttpContinue: workflow('benchSmallHttpCont', 'Bench: small → HTTP Request (continue)', `${filesDir}/small/*.bin`, [
+				up.httpRequest({ onError: 'continueRegularOutput' }),
+			]),
+			smallHttpRetry: workflow('benchSmallHttpRetry', 'Bench: small → HTTP Request (Retry On Fail)', `${filesDir}/small/*.bin`, [
+				up.httpRequest({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }),
+			]),
+			soak: workflow('benchSoak', 'Bench: soak → CityPay (continue)', `${filesDir}/soak/*.bin`, [
+				up.cityPay(undefined, { onError: 'continueRegularOutput' }),
+			]),
 			sanity: workflow('benchSanity', 'Bench: small PDF → Haptik and Leadway', sanity.file, [up.haptik(), up.leadway()]),
 		};
 		const workflowFile = path.join(tmp, 'workflows.json');
@@ -223,8 +268,8 @@ async function main() {
 		const binaryDir = path.join(tmp, 'binaryData');
 		const retries = [];
 		/** One measured `n8n execute` of a workflow, with the sink's record of it. */
-		const execute = async (key, mode, latencyMs = 0) => {
-			await sink.reset(latencyMs);
+		const execute = async (key, mode, sinkConfig = {}, { allowFailure = false, cpuProf = false } = {}) => {
+			await sink.reset(sinkConfig);
 			fs.rmSync(binaryDir, { recursive: true, force: true });
 			const once = () =>
 				executeMeasured(userFolder, workflows[key].id, {
@@ -235,7 +280,10 @@ async function main() {
 						N8N_BINARY_DATA_STORAGE_PATH: binaryDir,
 						N8N_RESTRICT_FILE_ACCESS_TO: filesDir, // Read/Write Files from Disk may read only there
 						EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', // keep the saving of run data out of the figures
-						NODE_OPTIONS: `--require ${path.join(here, 'n8n-preload.cjs')}`, // keeps the printed run small and whole
+						NODE_OPTIONS: [
+							`--require ${path.join(here, 'n8n-preload.cjs')}`, // keeps the printed run small and whole
+							...(cpuProf && opts['cpu-prof'] ? [`--cpu-prof --cpu-prof-dir=${path.resolve(opts['cpu-prof'], key)}`] : []),
+						].join(' '),
 					},
 				});
 			let result = await once();
@@ -243,12 +291,12 @@ async function main() {
 				// Seen rarely under heavy load: n8n exits 0 having printed no run. Run it once more.
 				log(`  ${key} (${mode}): n8n printed no run (${result.signal ?? `exit ${result.code}`}); running it again`);
 				retries.push(`${key} (${mode})`);
-				await sink.reset(latencyMs);
+				await sink.reset(sinkConfig);
 				fs.rmSync(binaryDir, { recursive: true, force: true });
 				result = await once();
 			}
 			const sinkState = await sink.requests();
-			if (!runSucceeded(result)) throw new Error(`${key} (${mode}): ${runFailure(result)}`);
+			if (!runSucceeded(result) && !(allowFailure && result.run)) throw new Error(`${key} (${mode}): ${runFailure(result)}`);
 			return { result, sinkState };
 		};
 
@@ -257,7 +305,7 @@ async function main() {
 		const curlRuns = { multipart: [], json: [] };
 		for (let i = 0; i < 3; i++) {
 			for (const kind of ['multipart', 'json']) {
-				await sink.reset(0);
+				await sink.reset();
 				const args =
 					kind === 'multipart'
 						? ['-F', `file=@${big.file};type=application/octet-stream`, `${sink.url}/v1/attachments`]
@@ -280,7 +328,7 @@ async function main() {
 
 		// ---- one 256 MB file, each binary data mode
 		const bigRows = {};
-		for (const mode of ['filesystem', 'default']) {
+		for (const mode of config.cases.has('big') ? ['filesystem', 'default'] : []) {
 			const cases = [
 				['baseline', 'bigBaseline', READ_NODE, undefined],
 				['invent', 'bigInvent', 'Invent', 'invent'],
@@ -322,32 +370,25 @@ async function main() {
 
 		// ---- throughput: many small files against a sink with latency
 		const throughput = [];
-		const smallCases = [
-			['Invent', 'smallInventDefault', 'Invent', 'invent', 5],
-			['Invent', 'smallInvent', 'Invent', 'invent', config.concurrency],
-			['CityPay', 'smallCityPayDefault', 'CityPay', 'citypay', 5],
-			['CityPay', 'smallCityPay', 'CityPay', 'citypay', config.concurrency],
-			['HTTP Request node', 'smallHttp', 'HTTP Request', 'citypay', undefined],
-		];
+		const smallCases = !config.cases.has('throughput')
+			? []
+			: [
+					['Invent', 'smallInventDefault', 'Invent', 'invent', 'default'],
+					...(config.concurrency ? [['Invent', 'smallInvent', 'Invent', 'invent', config.concurrency]] : []),
+					['CityPay', 'smallCityPayDefault', 'CityPay', 'citypay', 'default'],
+					...(config.concurrency ? [['CityPay', 'smallCityPay', 'CityPay', 'citypay', config.concurrency]] : []),
+					['HTTP Request node', 'smallHttp', 'HTTP Request', 'citypay', undefined],
+				];
 		const smallSamples = smallCases.map(() => []);
 		for (let round = 0; round < config.repeat; round++) {
 			for (const [i, [label, key, nodeName, api, concurrency]] of smallCases.entries()) {
 				log(`throughput: ${label} concurrency ${concurrency ?? 'n8n default'} (round ${round + 1}/${config.repeat})`);
-				const { result, sinkState } = await execute(key, 'filesystem', config.latencyMs);
+				const { result, sinkState } = await execute(key, 'filesystem', { latencyMs: config.latencyMs }, { cpuProf: true });
 				const check = verifyUploads(sinkState, api, small);
 				const task = nodeTask(result.run, nodeName);
-				const inputs = nodeTask(result.run, READ_NODE)?.data?.main?.[0] ?? [];
-				const outputs = task?.data?.main?.[0] ?? [];
-				// Output i must belong to input i (pairedItem) and carry input i's file name.
-				const orderKept =
-					outputs.length === inputs.length &&
-					outputs.every((item, j) => {
-						const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-						const name = item.json.file_filename ?? item.json.filename;
-						return paired?.item === j && (name === undefined || name === inputs[j].binary?.data?.fileName);
-					});
-				smallSamples[i].push({ nodeMs: task?.executionTime, check, orderKept });
-				log(`  node ${task?.executionTime} ms, max in flight ${sinkState.maxInFlight}${check.ok ? '' : `, CHECK FAILED: ${check.problems.join('; ')}`}`);
+				const cpuMs = cpuDuringNode(result.rssSamples, task);
+				smallSamples[i].push({ nodeMs: task?.executionTime, cpuMs, check, orderKept: orderKept(result.run, nodeName) });
+				log(`  node ${task?.executionTime} ms, CPU ${cpuMs} ms, max in flight ${sinkState.maxInFlight}${check.ok ? '' : `, CHECK FAILED: ${check.problems.join('; ')}`}`);
 			}
 		}
 		for (const [i, [label, , , , concurrency]] of smallCases.entries()) {
@@ -356,6 +397,7 @@ async function main() {
 				label,
 				concurrency,
 				nodeMs: median(s.map((x) => x.nodeMs)),
+				cpuMs: median(s.map((x) => x.cpuMs)),
 				maxInFlight: Math.max(...s.map((x) => x.check.maxInFlight)),
 				verified: s.every((x) => x.check.ok),
 				problems: s.flatMap((x) => x.check.problems),
@@ -364,9 +406,85 @@ async function main() {
 			});
 		}
 
+		// ---- rate-limited API: ours at default settings, the HTTP Request node as it comes and with Retry On Fail
+		const rateLimited = [];
+		const rateCases = !config.cases.has('rateLimit')
+			? []
+			: [
+					['Invent', 'smallInventDefault', 'Invent', 'invent'],
+					['CityPay', 'smallCityPayDefault', 'CityPay', 'citypay'],
+					['HTTP Request node, On Error: Continue', 'smallHttpContinue', 'HTTP Request', 'citypay'],
+					['HTTP Request node, Retry On Fail (3 tries, 1 s apart)', 'smallHttpRetry', 'HTTP Request', 'citypay'],
+				];
+		for (const [label, key, nodeName, api] of rateCases) {
+			log(`rate limit ${config.rateLimit.requests} per ${config.rateLimit.windowMs / 1000} s: ${label}`);
+			const { result, sinkState } = await execute(key, 'filesystem', { latencyMs: config.latencyMs, rateLimit: config.rateLimit }, { allowFailure: true });
+			const check = verifyUploads(sinkState, api, small);
+			const task = nodeTask(result.run, nodeName);
+			const outputs = task?.data?.main?.[0] ?? [];
+			const row = {
+				label,
+				nodeMs: task?.executionTime,
+				runFailed: !runSucceeded(result),
+				runError: runSucceeded(result) ? undefined : runFailure(result).split('\n')[0].slice(0, 120),
+				outputs: outputs.length,
+				failedItems: outputs.filter((item) => item.json.error !== undefined).length,
+				accepted: sinkState.requests.length,
+				distinctFiles: new Set(sinkState.requests.flatMap((r) => r.files.map((f) => f.sha256))).size,
+				throttled: sinkState.throttled,
+				verified: check.ok,
+				problems: check.problems,
+				orderKept: orderKept(result.run, nodeName),
+			};
+			rateLimited.push(row);
+			log(`  node ${row.nodeMs} ms, ${row.failedItems} failed items, ${row.accepted} uploads accepted, ${row.throttled} answered 429${row.runFailed ? `, run failed: ${row.runError}` : ''}`);
+		}
+
+		// ---- soak: many small items, the sink failing some at random
+		let soakRow;
+		if (config.cases.has('soak')) {
+			log(`soak: ${soak.length} items through CityPay (Continue), ${config.soakFailRate * 100}% failing`);
+			const { result, sinkState } = await execute('soak', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
+			const outputs = nodeTask(result.run, 'CityPay')?.data?.main?.[0] ?? [];
+			const inputs = nodeTask(result.run, READ_NODE)?.data?.main?.[0] ?? [];
+			const shas = sinkState.requests.flatMap((r) => r.files.map((f) => f.sha256));
+			const wanted = new Set(soak.map((f) => f.sha256));
+			const uploaded = outputs.filter((item) => item.json.error === undefined);
+			/** VmRSS (KiB) of the n8n process when the sink had recorded its n-th upload. */
+			const rssAtUpload = (n) => {
+				const at = sinkState.requests[n - 1]?.at;
+				if (at === undefined) return undefined;
+				return result.rssSamples.filter((x) => x.t <= at).at(-1)?.rss;
+			};
+			const marks = [1000, Math.floor(sinkState.requests.length / 2), sinkState.requests.length].filter((n) => n > 0);
+			soakRow = {
+				items: soak.length,
+				runOk: runSucceeded(result),
+				outputs: outputs.length,
+				errorItems: outputs.length - uploaded.length,
+				uploaded: uploaded.length,
+				faults: sinkState.faults,
+				accepted: sinkState.requests.length,
+				duplicates: shas.length - new Set(shas).size,
+				unknown: shas.filter((sha) => !wanted.has(sha)).length,
+				// Every successful output item's upload reached the sink, and every upload the sink kept is one output item.
+				acceptedMatch: uploaded.length === sinkState.requests.length,
+				orderKept:
+					outputs.length === inputs.length &&
+					outputs.every((item, j) => {
+						const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
+						return paired?.item === j && (item.json.error !== undefined || item.json.filename === inputs[j].binary?.data?.fileName);
+					}),
+				nodeMs: nodeTask(result.run, 'CityPay')?.executionTime,
+				rss: marks.map((n) => ({ uploads: n, rssKb: rssAtUpload(n) })),
+				peakKb: result.peakKb,
+			};
+			log(`  ${JSON.stringify({ ...soakRow, rss: soakRow.rss.map((r) => `${r.uploads}: ${(r.rssKb / 1024).toFixed(0)} MB`) })}`);
+		}
+
 		// ---- Haptik and Leadway still work (small file, both modes)
 		const sanityRows = [];
-		for (const mode of ['filesystem', 'default']) {
+		for (const mode of config.cases.has('sanity') ? ['filesystem', 'default'] : []) {
 			log(`sanity: Haptik and Leadway (${mode})`);
 			const { result, sinkState } = await execute('sanity', mode);
 			const byApi = (api) => ({ ...sinkState, requests: sinkState.requests.filter((r) => r.api === api) });
@@ -423,6 +541,8 @@ async function main() {
 			curl,
 			big: bigRows,
 			throughput,
+			rateLimited,
+			soak: soakRow,
 			sanity: sanityRows,
 			retries,
 		});

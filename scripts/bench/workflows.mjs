@@ -46,7 +46,8 @@ export function uploaders(sinkUrl) {
 			},
 			credentials: credentialRef('inventApi'),
 		}),
-		cityPay: (concurrency) => ({
+		cityPay: (concurrency, settings = {}) => ({
+			...settings,
 			name: 'CityPay',
 			type: `${PACKAGE}.cityPay`,
 			typeVersion: 1,
@@ -60,7 +61,9 @@ export function uploaders(sinkUrl) {
 			credentials: credentialRef('cityPayApi'),
 		}),
 		// n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
-		httpRequest: () => ({
+		// `settings`: node settings such as { onError } or { retryOnFail, maxTries, waitBetweenTries }.
+		httpRequest: (settings = {}) => ({
+			...settings,
 			name: 'HTTP Request',
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
