@@ -5,7 +5,7 @@
 //
 //   npm run bench [-- --latency-ms 50] [--big-mb 256] [--small-count 200] [--small-kb 256]
 //                 [--concurrency 20] [--rate-limit 100/10] [--soak-count 10000] [--soak-fail 0.1]
-//                 [--cases big,throughput,rateLimit,soak,sanity] [--cpu-prof DIR]
+//                 [--cases big,throughput,rateLimit,soak,sanity] [--big-modes filesystem,default] [--cpu-prof DIR]
 //                 [--repeat 1] [--skip-build] [--keep] [--out BENCHMARKS.md]
 //
 // --repeat N runs every n8n workflow N times and reports medians. --concurrency N adds
@@ -16,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -39,6 +40,7 @@ const { values: opts } = parseArgs({
 		'soak-count': { type: 'string', default: '10000' },
 		'soak-fail': { type: 'string', default: '0.1' },
 		cases: { type: 'string', default: 'big,throughput,rateLimit,soak,sanity' },
+		'big-modes': { type: 'string', default: 'filesystem,default' },
 		'cpu-prof': { type: 'string', default: '' },
 		'latency-ms': { type: 'string', default: '50' },
 		'big-mb': { type: 'string', default: '256' },
@@ -211,6 +213,8 @@ async function main() {
 
 	let sink;
 	try {
+		// The default the package ships (Request Options → Concurrency), from the build just packed.
+		config.defaultConcurrency = createRequire(import.meta.url)(path.join(REPO_ROOT, 'dist/nodes/shared/requestOptions.js')).DEFAULT_CONCURRENCY;
 		const tgz = await packPackage(REPO_ROOT, path.join(tmp, 'pack'));
 		const installed = await installCommunityPackage(userFolder, tgz);
 		log(`installed ${installed.name}@${installed.version} into ${installed.nodesDir}`);
@@ -245,6 +249,9 @@ async function main() {
 			smallCityPayDefault: workflow('benchSmallCity5', 'Bench: small → CityPay (default)', `${filesDir}/small/*.bin`, [up.cityPay()]),
 			smallCityPay: workflow('benchSmallCityN', 'Bench: small → CityPay', `${filesDir}/small/*.bin`, [up.cityPay(config.concurrency)]),
 			smallHttp: workflow('benchSmallHttp', 'Bench: small → HTTP Request', `${filesDir}/small/*.bin`, [up.httpRequest()]),
+			smallHttpCredential: workflow('benchSmallHttpCred', 'Bench: small → HTTP Request (credential)', `${filesDir}/small/*.bin`, [
+				up.httpRequestWithCredential(),
+			]),
 			smallHttpContinue: workflow('benchSmallHttpCont', 'Bench: small → HTTP Request (continue)', `${filesDir}/small/*.bin`, [
 				up.httpRequest({ onError: 'continueRegularOutput' }),
 			]),
@@ -301,9 +308,9 @@ async function main() {
 		};
 
 		// ---- curl: the practical limit
-		log('curl: 3 uploads of each kind');
 		const curlRuns = { multipart: [], json: [] };
-		for (let i = 0; i < 3; i++) {
+		for (let i = 0; i < (config.cases.has('big') ? 3 : 0); i++) {
+			if (i === 0) log('curl: 3 uploads of each kind');
 			for (const kind of ['multipart', 'json']) {
 				await sink.reset();
 				const args =
@@ -324,11 +331,11 @@ async function main() {
 				{ wallMs: median(runs.map((r) => r.wallMs)), maxRssKb: median(runs.map((r) => r.maxRssKb)), runs: runs.length, verified: true },
 			]),
 		);
-		log(`curl multipart ${curl.multipart.wallMs.toFixed(0)} ms, JSON ${curl.json.wallMs.toFixed(0)} ms`);
+		if (config.cases.has('big')) log(`curl multipart ${curl.multipart.wallMs.toFixed(0)} ms, JSON ${curl.json.wallMs.toFixed(0)} ms`);
 
 		// ---- one 256 MB file, each binary data mode
 		const bigRows = {};
-		for (const mode of config.cases.has('big') ? ['filesystem', 'default'] : []) {
+		for (const mode of config.cases.has('big') ? opts['big-modes'].split(',') : []) {
 			const cases = [
 				['baseline', 'bigBaseline', READ_NODE, undefined],
 				['invent', 'bigInvent', 'Invent', 'invent'],
@@ -344,12 +351,13 @@ async function main() {
 					const task = nodeTask(result.run, nodeName);
 					samples[label].push({
 						nodeMs: task?.executionTime,
+						cpuMs: cpuDuringNode(result.rssSamples, task),
 						readMs: nodeTask(result.run, READ_NODE)?.executionTime,
 						peakKb: result.peakKb,
 						runPeakKb: result.runPeakKb,
 						check,
 					});
-					log(`  node ${task?.executionTime} ms, peak RSS ${(result.peakKb / 1024).toFixed(0)} MB${check.ok ? '' : `, CHECK FAILED: ${check.problems.join('; ')}`}`);
+					log(`  node ${task?.executionTime} ms, CPU ${samples[label].at(-1).cpuMs} ms, peak RSS ${(result.peakKb / 1024).toFixed(0)} MB${check.ok ? '' : `, CHECK FAILED: ${check.problems.join('; ')}`}`);
 				}
 			}
 			bigRows[mode] = Object.fromEntries(
@@ -357,6 +365,7 @@ async function main() {
 					label,
 					{
 						nodeMs: median(s.map((x) => x.nodeMs)),
+						cpuMs: median(s.map((x) => x.cpuMs)),
 						readMs: median(s.map((x) => x.readMs)),
 						peakKb: median(s.map((x) => x.peakKb)),
 						runPeakKb: median(s.map((x) => x.runPeakKb)),
@@ -378,6 +387,7 @@ async function main() {
 					['CityPay', 'smallCityPayDefault', 'CityPay', 'citypay', 'default'],
 					...(config.concurrency ? [['CityPay', 'smallCityPay', 'CityPay', 'citypay', config.concurrency]] : []),
 					['HTTP Request node', 'smallHttp', 'HTTP Request', 'citypay', undefined],
+					['HTTP Request node, Header Auth credential', 'smallHttpCredential', 'HTTP Request', 'citypay', undefined],
 				];
 		const smallSamples = smallCases.map(() => []);
 		for (let round = 0; round < config.repeat; round++) {

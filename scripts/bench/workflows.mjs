@@ -10,6 +10,8 @@ export const CREDENTIALS = {
 	cityPayApi: { id: 'benchCityPayCred', name: 'Bench CityPay' },
 	haptikApi: { id: 'benchHaptikCred', name: 'Bench Haptik' },
 	leadwayApi: { id: 'benchLeadwayCred', name: 'Bench Leadway' },
+	// For the HTTP Request node sending the token from a credential, as our nodes do.
+	httpHeaderAuth: { id: 'benchHeaderAuthCred', name: 'Bench Header Auth' },
 };
 
 /** Credentials pointing at the sink (`n8n import:credentials` encrypts `data`). */
@@ -19,6 +21,7 @@ export function credentialsFor(sinkUrl) {
 		cityPayApi: { token: TOKEN, baseUrl: `${sinkUrl}/v1` },
 		haptikApi: { baseUrl: sinkUrl, token: TOKEN, clientId: 'bench-client' },
 		leadwayApi: { accessToken: TOKEN, apiVersion: '2021-07-28', baseUrl: sinkUrl, locationId: 'bench-location' },
+		httpHeaderAuth: { name: 'Authorization', value: `Bearer ${TOKEN}` },
 	};
 	return Object.entries(CREDENTIALS).map(([type, { id, name }]) => ({ id, name, type, data: data[type] }));
 }
@@ -77,6 +80,23 @@ export function uploaders(sinkUrl) {
 				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
 				options: {},
 			},
+		}),
+		// The same, the token coming from a Header Auth credential (read for every item, as our nodes read theirs).
+		httpRequestWithCredential: () => ({
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: {
+				method: 'POST',
+				url: `${sinkUrl}/v1/attachments`,
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpHeaderAuth',
+				sendBody: true,
+				contentType: 'multipart-form-data',
+				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
+				options: {},
+			},
+			credentials: credentialRef('httpHeaderAuth'),
 		}),
 		haptik: () => ({
 			name: 'Haptik',
