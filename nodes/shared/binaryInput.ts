@@ -25,6 +25,18 @@ export interface BinaryFileOverrides {
 	mimeType?: string;
 }
 
+/**
+ * Bytes read from binary storage at a time. n8n's default is 64 KiB; reading up to 1 MiB at
+ * once cut the CPU of a 256 MB upload by about a quarter (fewer reads, fewer buffers for the
+ * garbage collector: see BENCHMARKS.md). A small file is read in one go.
+ */
+const MIN_READ_CHUNK_BYTES = 64 * 1024;
+const MAX_READ_CHUNK_BYTES = 1024 * 1024;
+
+function readChunkSize(fileSize: number): number {
+	return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, fileSize));
+}
+
 function describeAvailable(available: string[]): string {
 	if (available.length === 0) {
 		return 'The item has no binary data. Put a node that outputs files before this one (for example Read/Write Files from Disk, HTTP Request or a Form trigger).';
@@ -84,7 +96,7 @@ export async function readBinaryFile(
 			fileName,
 			mimeType,
 			size: fileSize,
-			open: async () => await context.helpers.getBinaryStream(binaryId),
+			open: async () => await context.helpers.getBinaryStream(binaryId, readChunkSize(fileSize)),
 			readAll,
 		};
 	}
