@@ -6,6 +6,7 @@
 //   npm run bench [-- --latency-ms 50] [--big-mb 256] [--small-count 200] [--small-kb 256]
 //                 [--concurrency 20] [--rate-limit 100/10] [--soak-count 10000] [--soak-fail 0.1]
 //                 [--cases big,throughput,rateLimit,soak,sanity] [--big-modes filesystem,default] [--cpu-prof DIR]
+//                 [--flat-mb 64,1024]   (more file sizes for the big case, filesystem mode: is peak RSS flat?)
 //                 [--repeat 1] [--skip-build] [--keep] [--out BENCHMARKS.md]
 //
 // --repeat N runs every n8n workflow N times and reports medians. --concurrency N adds
@@ -41,6 +42,7 @@ const { values: opts } = parseArgs({
 		'soak-fail': { type: 'string', default: '0.1' },
 		cases: { type: 'string', default: 'big,throughput,rateLimit,soak,sanity' },
 		'big-modes': { type: 'string', default: 'filesystem,default' },
+		'flat-mb': { type: 'string', default: '64,1024' },
 		'cpu-prof': { type: 'string', default: '' },
 		'latency-ms': { type: 'string', default: '50' },
 		'big-mb': { type: 'string', default: '256' },
@@ -58,6 +60,7 @@ const config = {
 	soakCount: Number(opts['soak-count']),
 	soakFailRate: Number(opts['soak-fail']),
 	cases: new Set(opts.cases.split(',')),
+	flatBytes: opts['flat-mb'] === '' ? [] : opts['flat-mb'].split(',').map((mb) => Number(mb) * MB),
 	latencyMs: Number(opts['latency-ms']),
 	bigBytes: Number(opts['big-mb']) * MB,
 	smallCount: Number(opts['small-count']),
@@ -234,6 +237,9 @@ async function main() {
 			}
 		}
 		const bigJson = writeInventJson(big, path.join(filesDir, 'big.json'));
+		const flatFiles = config.cases.has('big')
+			? config.flatBytes.map((bytes) => writeRandomFile(path.join(filesDir, `flat-${bytes / MB}.bin`), bytes))
+			: [];
 
 		sink = await startSinkProcess();
 		log(`sink on ${sink.url} (pid ${sink.pid})`);
@@ -244,6 +250,17 @@ async function main() {
 			bigInvent: workflow('benchBigInvent', 'Bench: 256 MB → Invent', big.file, [up.invent()]),
 			bigCityPay: workflow('benchBigCityPay', 'Bench: 256 MB → CityPay', big.file, [up.cityPay()]),
 			bigHttp: workflow('benchBigHttp', 'Bench: 256 MB → HTTP Request', big.file, [up.httpRequest()]),
+			...Object.fromEntries(
+				flatFiles.flatMap((f) => {
+					const mb = f.size / MB;
+					return [
+						[`flat${mb}Baseline`, workflow(`benchFlat${mb}Baseline`, `Bench: read ${mb} MB, no upload`, f.file)],
+						[`flat${mb}Invent`, workflow(`benchFlat${mb}Invent`, `Bench: ${mb} MB → Invent`, f.file, [up.invent()])],
+						[`flat${mb}CityPay`, workflow(`benchFlat${mb}CityPay`, `Bench: ${mb} MB → CityPay`, f.file, [up.cityPay()])],
+						[`flat${mb}Http`, workflow(`benchFlat${mb}Http`, `Bench: ${mb} MB → HTTP Request`, f.file, [up.httpRequest()])],
+					];
+				}),
+			),
 			smallInventDefault: workflow('benchSmallInvent5', 'Bench: small → Invent (default)', `${filesDir}/small/*.bin`, [up.invent()]),
 			smallInvent: workflow('benchSmallInventN', 'Bench: small → Invent', `${filesDir}/small/*.bin`, [up.invent(config.concurrency)]),
 			smallCityPayDefault: workflow('benchSmallCity5', 'Bench: small → CityPay (default)', `${filesDir}/small/*.bin`, [up.cityPay()]),
@@ -375,6 +392,26 @@ async function main() {
 					},
 				]),
 			);
+		}
+
+		// ---- the same uploads at other file sizes, filesystem mode: peak RSS must not grow with the file
+		const flat = [];
+		for (const f of flatFiles) {
+			const mb = f.size / MB;
+			const row = { mb };
+			for (const [label, nodeName, api] of [
+				['Baseline', READ_NODE, undefined],
+				['Invent', 'Invent', 'invent'],
+				['CityPay', 'CityPay', 'citypay'],
+				['Http', 'HTTP Request', 'citypay'],
+			]) {
+				log(`flatness ${mb} MB: ${label}`);
+				const { result, sinkState } = await execute(`flat${mb}${label}`, 'filesystem');
+				const check = api ? verifyUploads(sinkState, api, [f]) : { ok: sinkState.requests.length === 0, problems: [] };
+				row[label] = { nodeMs: nodeTask(result.run, nodeName)?.executionTime, peakKb: result.peakKb, verified: check.ok, problems: check.problems };
+				log(`  node ${row[label].nodeMs} ms, peak RSS ${(result.peakKb / 1024).toFixed(0)} MB${check.ok ? '' : `, CHECK FAILED: ${check.problems.join('; ')}`}`);
+			}
+			flat.push(row);
 		}
 
 		// ---- throughput: many small files against a sink with latency
@@ -550,6 +587,7 @@ async function main() {
 			files: { big, smallCount: small.length, smallBytes: config.smallBytes },
 			curl,
 			big: bigRows,
+			flat,
 			throughput,
 			rateLimited,
 			soak: soakRow,

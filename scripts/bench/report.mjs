@@ -18,7 +18,7 @@ const table = (head, rows) =>
 	[`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 export function renderReport(data) {
-	const { config, machine, curl, big, throughput, rateLimited = [], soak, sanity } = data;
+	const { config, machine, curl, big, flat = [], throughput, rateLimited = [], soak, sanity } = data;
 	const bigMb = config.bigBytes / 1024 / 1024;
 	const smallKb = config.smallBytes / 1024;
 	const targets = [];
@@ -107,6 +107,34 @@ export function renderReport(data) {
 		}
 	}
 
+	// Peak RSS over the read-only baseline at every file size: flat when it does not grow with the file.
+	const flatRows = [
+		...(hasBig
+			? [{ mb: bigMb, Baseline: big.filesystem.baseline, Invent: big.filesystem.invent, CityPay: big.filesystem.cityPay, Http: big.filesystem.httpRequest }]
+			: []),
+		...flat,
+	].sort((a, b) => a.mb - b.mb);
+	const added = (row, key) => mb(row[key].peakKb - row.Baseline.peakKb);
+	for (const row of flat) {
+		for (const key of ['Invent', 'CityPay']) {
+			if (!row[key].verified) allVerified = false;
+			targets.push([
+				`4. ${key}: peak RSS increase, ${row.mb} MB upload, filesystem mode (flat)`,
+				`+${fmt(added(row, key))} MB (HTTP Request node +${fmt(added(row, 'Http'))} MB)`,
+				`≤ ${TARGETS.rssIncreaseMb} MB`,
+				pass(added(row, key) <= TARGETS.rssIncreaseMb),
+			]);
+		}
+	}
+	const signed = (value) => `${value >= 0 ? '+' : ''}${fmt(value)} MB`;
+	const flatLines = flatRows.map((row) => [
+		`${row.mb} MB`,
+		`${fmt(mb(row.Baseline.peakKb))} MB`,
+		...['Invent', 'CityPay', 'Http'].map(
+			(key) => `${signed(added(row, key))}, ${ms(row[key].nodeMs)}${row[key].verified === false ? ' ❌' : ''}`,
+		),
+	]);
+
 	const http = throughput.find((t) => t.label === 'HTTP Request node');
 	const httpWithCredential = throughput.find((t) => t.label === 'HTTP Request node, Header Auth credential');
 	const throughputLines = throughput.map((t) => {
@@ -175,6 +203,14 @@ export function renderReport(data) {
 			pass(ok),
 		]);
 	}
+	if (!data.download) {
+		targets.push([
+			'5. Downloads stream: 256 MB download, filesystem mode (peak RSS added, node time vs the HTTP Request node)',
+			'not measured: no download case yet (the shared streaming download path of issue 15 was not on main)',
+			'≤ +32 MB, ≤ HTTP Request node',
+			'❌ not met (not measured)',
+		]);
+	}
 	const sanityOk = sanity.every((s) => s.ok);
 	if (!sanityOk) allVerified = false;
 	if (sanity.length > 0) {
@@ -238,6 +274,11 @@ In this mode the file lives in the item as base64 (${fmt((bigMb * 4) / 3)} MB of
 decode it into one ${bigMb} MB buffer before sending: this mode holds whole files by design.`
 			: ''
 	}`,
+)}${section(
+	flatRows.length > 1,
+	`## Peak RSS by file size (filesystem mode): added over reading the file alone, and node time
+
+${table(['File', 'Read only (baseline peak)', 'Invent', 'CityPay', 'HTTP Request node v4.2'], flatLines)}`,
 )}${section(
 	throughput.length > 0,
 	`## Throughput: ${data.files.smallCount} files × ${smallKb} KB, sink answering after ${config.latencyMs} ms (filesystem mode)
