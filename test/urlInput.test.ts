@@ -3,6 +3,9 @@
  * doubles and a file host double: bytes intact, the API's limits enforced before and while
  * sending, redirects bounded, the file host's failures named, and no credential sent to it.
  */
+import { SsrfProtectionConfig } from '@n8n/config';
+import { Container } from '@n8n/di';
+
 import { CITYPAY_TOKEN, CityPayDouble } from './doubles/citypay';
 import type { FileRequest } from './doubles/fileServer';
 import { FileServerDouble, generatedSha256 } from './doubles/fileServer';
@@ -14,6 +17,7 @@ import { runNode, useBinaryDataMode } from './harness/engine';
 import { fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
+import { splitUrlList } from '../nodes/shared/urlInput';
 
 const pdf = fixture('invoice.pdf');
 const png = fixture('logo.png');
@@ -224,6 +228,21 @@ describe('CityPay → Upload by URL', () => {
 		expect(files.requests).toHaveLength(1);
 	});
 
+	it("goes through n8n's HTTP helper, so n8n's SSRF protection applies to the file's host", async () => {
+		const ssrf = Container.get(SsrfProtectionConfig);
+		ssrf.enabled = true;
+		try {
+			const result = await cityPay({ fileUrl: `${files.url}/files/invoice.pdf` });
+
+			expect(result.error?.message).toBe(`n8n blocked the download from ${files.url} on item 0`);
+			expect(result.error?.description).toContain('Server-Side Request Forgery');
+		} finally {
+			ssrf.enabled = false;
+		}
+		expect(files.requests).toHaveLength(0);
+		expect(citypay.requests).toHaveLength(0);
+	});
+
 	it('refuses a URL that is not http(s) or carries a password, before any request', async () => {
 		const ftp = await cityPay({ fileUrl: 'ftp://files.example.com/report.pdf' });
 		expect(ftp.error?.message).toBe('File URL "ftp://files.example.com/report.pdf" is not an http(s) URL on item 0');
@@ -316,5 +335,15 @@ describe('Leadway → Upload by URL', () => {
 
 		expect(result.error?.message).toBe(`The file host ${files.url} answered HTTP 404 for the File URL on item 0`);
 		expect(leadway.requests).toHaveLength(0);
+	});
+});
+
+describe('splitUrlList', () => {
+	it('splits on new lines, spaces and commas before the next URL, and keeps a comma inside a URL', () => {
+		expect(
+			splitUrlList('https://a.example/x.pdf, https://b.example/y.png\nhttp://c.example/z,1.txt https://d.example/w.zip,'),
+		).toEqual(['https://a.example/x.pdf', 'https://b.example/y.png', 'http://c.example/z,1.txt', 'https://d.example/w.zip']);
+		expect(splitUrlList(['https://a.example/x.pdf', ' '])).toEqual(['https://a.example/x.pdf']);
+		expect(splitUrlList(undefined)).toEqual([]);
 	});
 });

@@ -36,7 +36,9 @@ export interface BinaryFileOverrides {
 	mimeType?: string;
 }
 
-function describeAvailable(available: string[]): string {
+function describeAvailable(available: string[], runsAsTool = false): string {
+	// An AI tool's input is the model's JSON arguments only: files reach it by URL.
+	if (runsAsTool) return 'As an AI tool, the node gets no binary data from the agent. Set Input Type to URL and let the model give the File URL.';
 	if (available.length === 0) {
 		return 'The item has no binary data. Put a node that outputs files before this one (for example Read/Write Files from Disk, HTTP Request or a Form trigger).';
 	}
@@ -68,16 +70,17 @@ export async function readBinaryFile(
 	const node = context.getNode();
 	const name = propertyName.trim();
 	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
+	const runsAsTool = node.type.endsWith('Tool');
 	if (name === '') {
 		throw new NodeOperationError(node, `Input Binary Field is empty on item ${itemIndex}`, {
 			itemIndex,
-			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available)}`,
+			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available, runsAsTool)}`,
 		});
 	}
 	if (!available.includes(name)) {
 		throw new NodeOperationError(node, `No binary field "${name}" on item ${itemIndex}`, {
 			itemIndex,
-			description: describeAvailable(available),
+			description: describeAvailable(available, runsAsTool),
 		});
 	}
 
