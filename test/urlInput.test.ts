@@ -12,7 +12,7 @@ import { FileServerDouble, generatedSha256 } from './doubles/fileServer';
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, UPLOAD_ROUTE } from './doubles/haptik';
 import { sha256 } from './doubles/httpDouble';
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from './doubles/leadway';
-import type { RunResult } from './harness/engine';
+import type { RunOptions, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
 import { fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
@@ -34,56 +34,26 @@ let storagePath: string;
 
 const requestOptions = { maxRetries: 2, retryDelay: 1, concurrency: 1 };
 
-function cityPay(parameters: Record<string, unknown>): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: {
-			type: 'cityPay',
-			parameters: { resource: 'attachment', operation: 'upload', inputType: 'url', requestOptions, ...parameters },
-		},
-		input: [{}],
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
-	});
+/** Runs one upload node on one empty item with Input Type URL: `fixed` are its own parameters, then the test's. */
+function uploadByUrl(type: string, fixed: Record<string, unknown>, credentials: () => RunOptions['credentials']) {
+	return (parameters: Record<string, unknown>): Promise<RunResult> =>
+		runNode({
+			pkg,
+			node: { type, parameters: { ...fixed, inputType: 'url', requestOptions, ...parameters } },
+			input: [{}],
+			credentials: credentials(),
+		});
 }
 
-function haptikSend(parameters: Record<string, unknown>): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: {
-			type: 'haptik',
-			parameters: {
-				resource: 'file',
-				operation: 'send',
-				authId: HAPTIK_USER,
-				businessId: '1234',
-				inputType: 'url',
-				requestOptions,
-				...parameters,
-			},
-		},
-		input: [{}],
-		credentials: { haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } },
-	});
-}
-
-function leadwayUpload(parameters: Record<string, unknown>): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: {
-			type: 'leadway',
-			parameters: {
-				resource: 'conversation',
-				operation: 'upload',
-				conversationId: 'conv_1',
-				inputType: 'url',
-				requestOptions,
-				...parameters,
-			},
-		},
-		input: [{}],
-		credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
-	});
-}
+const cityPay = uploadByUrl('cityPay', { resource: 'attachment', operation: 'upload' }, () => ({
+	cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url },
+}));
+const haptikSend = uploadByUrl('haptik', { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234' }, () => ({
+	haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url },
+}));
+const leadwayUpload = uploadByUrl('leadway', { resource: 'conversation', operation: 'upload', conversationId: 'conv_1' }, () => ({
+	leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
+}));
 
 /** No credential of any API, in any header, reached the file host. */
 function expectNoCredentials(requests: FileRequest[]): void {

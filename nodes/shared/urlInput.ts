@@ -348,3 +348,18 @@ export async function openUrlFiles(
 	}
 	return files;
 }
+
+/** Reads the input file (see `readInputFile`), hands it to `send`, and closes its download whatever happens. */
+export async function sendInputFile<T>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	settings: UrlFileSettings,
+	send: (file: UploadFile) => Promise<T>,
+): Promise<T> {
+	const file = await readInputFile(context, itemIndex, settings);
+	try {
+		return await send(file);
+	} finally {
+		file.release?.();
+	}
+}

@@ -9,6 +9,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { closeServer, listenLocally } from './httpDouble';
+
 export interface FileRequest {
 	method: string;
 	path: string;
@@ -71,15 +73,12 @@ export class FileServerDouble {
 	}
 
 	async start(port = 0): Promise<this> {
-		this.server = createServer((req, res) => this.onRequest(req, res));
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.server = await listenLocally(createServer((req, res) => this.onRequest(req, res)), port);
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		if (!this.server) return;
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		await closeServer(this.server);
 	}
 
 	private onRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -74,6 +74,19 @@ export const faults = {
 	}),
 };
 
+/** Starts `server` on 127.0.0.1 (port 0: a free one). */
+export async function listenLocally(server: Server, port: number): Promise<Server> {
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	return server;
+}
+
+/** Closes `server`, and every connection still open on it. */
+export async function closeServer(server: Server | undefined): Promise<void> {
+	if (!server) return;
+	server.closeAllConnections();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
 export class HttpDouble {
 	readonly requests: RecordedRequest[] = [];
 
@@ -99,15 +112,12 @@ export class HttpDouble {
 	}
 
 	async start(port = 0): Promise<this> {
-		this.server = createServer((req, res) => void this.onRequest(req, res));
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.server = await listenLocally(createServer((req, res) => void this.onRequest(req, res)), port);
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		if (!this.server) return;
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		await closeServer(this.server);
 	}
 
 	/**

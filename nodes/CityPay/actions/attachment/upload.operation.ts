@@ -8,7 +8,7 @@ import {
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
-import { readInputFile } from '../../../shared/urlInput';
+import { sendInputFile } from '../../../shared/urlInput';
 import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -21,8 +21,7 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('attachment', 'upload', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const file = await readInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } });
-	try {
+	return await sendInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } }, async (file) => {
 		// CityPay: multipart with the bytes in the required `file` field (API docs).
 		const response = await cityPayApi.request(this, itemIndex, {
 			method: 'POST',
@@ -34,7 +33,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 		});
 		return [{ json: response.body as IDataObject }];
-	} finally {
-		file.release?.();
-	}
+	});
 }

@@ -11,7 +11,7 @@ import {
 	showOnlyFor,
 } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
-import { readInputFile } from '../../../shared/urlInput';
+import { sendInputFile } from '../../../shared/urlInput';
 import type { AcceptedFile, MessageTypeChoice } from '../../rules';
 import { acceptFile, HAPTIK_FILE_RULES, messageTypeFor } from '../../rules';
 import { haptikApi, UPLOAD_PATH } from '../../transport';
@@ -107,20 +107,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		decided.accepted = acceptFile(this.getNode(), candidate);
 		decided.messageType = messageTypeFor(this.getNode(), candidate, decided.accepted, choice);
 	};
-	const file = await readInputFile(this, itemIndex, { rules: HAPTIK_FILE_RULES, check });
-	const { accepted, messageType } = decided as Required<typeof decided>;
+	return await sendInputFile(this, itemIndex, { rules: HAPTIK_FILE_RULES, check }, async (file) => {
+		const { accepted, messageType } = decided as Required<typeof decided>;
+		// Haptik: auth_id, business_id, message_type, optional message_body, then the file (API docs).
+		const fields: MultipartField[] = [
+			['auth_id', authId],
+			['business_id', businessId],
+			['message_type', messageType],
+		];
+		const messageBody = (options.messageBody as string | undefined) ?? '';
+		if (messageBody !== '') fields.push(['message_body', messageBody]);
+		const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
 
-	// Haptik: auth_id, business_id, message_type, optional message_body, then the file (API docs).
-	const fields: MultipartField[] = [
-		['auth_id', authId],
-		['business_id', businessId],
-		['message_type', messageType],
-	];
-	const messageBody = (options.messageBody as string | undefined) ?? '';
-	if (messageBody !== '') fields.push(['message_body', messageBody]);
-	const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
-
-	try {
 		const response = await haptikApi.request(this, itemIndex, {
 			method: 'POST',
 			path: UPLOAD_PATH,
@@ -131,7 +129,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 		});
 		return [{ json: response.body as IDataObject }];
-	} finally {
-		file.release?.();
-	}
+	});
 }
