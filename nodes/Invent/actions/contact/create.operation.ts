@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'seg_1, seg_2',
-		description: 'Comma-separated IDs of the segments to add the contact to',
+		description: 'Comma-separated IDs of the segments to add the contact to, for example seg_1, seg_2',
 	},
 ];
 
