@@ -10,7 +10,7 @@ import { CITYPAY_TOKEN, CityPayDouble } from './doubles/citypay';
 import type { FileRequest } from './doubles/fileServer';
 import { FileServerDouble, generatedSha256 } from './doubles/fileServer';
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, UPLOAD_ROUTE } from './doubles/haptik';
-import { sha256 } from './doubles/httpDouble';
+import { faults, sha256 } from './doubles/httpDouble';
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from './doubles/leadway';
 import type { RunOptions, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
@@ -129,6 +129,17 @@ describe('CityPay → Upload by URL', () => {
 			file_type: 'application/pdf',
 			sha256: generatedSha256(300000),
 		});
+	});
+
+	it('fetches the file again for a retry after CityPay answered 503, and stores it once', async () => {
+		citypay.failNext(faults.unavailable());
+		const result = await cityPay({ fileUrl: `${files.url}/files/invoice.pdf` });
+
+		expect(result.error).toBeUndefined();
+		expect(citypay.requestsTo('POST', /^\/attachments$/)).toHaveLength(2);
+		expect(files.requests.map((request) => request.path)).toEqual(['/files/invoice.pdf', '/files/invoice.pdf']);
+		expect(citypay.attachments).toHaveLength(1);
+		expect(citypay.attachments[0].sha256).toBe(sha256(pdf));
 	});
 
 	it('follows up to 5 redirects, names the file after the URL, and sends no credential along the way', async () => {

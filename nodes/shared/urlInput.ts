@@ -267,8 +267,10 @@ export async function openUrlFile(
 	const given = parseFileUrl(node, itemIndex, value);
 	const policy = getRequestPolicy(context, itemIndex);
 	const { rules } = settings;
-	let { final, response } = await download(context, itemIndex, given, policy);
-	let pending: OpenedStream['body'] | undefined = response.body;
+	const { final, response } = await download(context, itemIndex, given, policy);
+	// The download the upload reads: the one opened above, then one per further attempt.
+	let current = response.body;
+	let handedOut = false;
 
 	const file: UrlFile = {
 		itemIndex,
@@ -277,14 +279,15 @@ export async function openUrlFile(
 		size: declaredSize(response.headers),
 		async open() {
 			// A second open is a new attempt of the upload: fetch the file again.
-			if (!pending) ({ final, response } = await download(context, itemIndex, given, policy));
-			const body = pending ?? response.body;
-			pending = undefined;
-			return streamFrom(countedBytes(node, file, body, rules));
+			if (handedOut) {
+				current.destroy();
+				current = (await download(context, itemIndex, given, policy)).response.body;
+			}
+			handedOut = true;
+			return streamFrom(countedBytes(node, file, current, rules));
 		},
 		release() {
-			pending?.destroy();
-			pending = undefined;
+			current.destroy();
 		},
 	};
 	let allowed = false;
