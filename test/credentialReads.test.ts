@@ -1,7 +1,7 @@
 /**
  * Per-item cost: in real n8n every credential read is a database query and a decryption.
- * An item reads its credential once (its session) and every request and retry of the item
- * reuses it; n8n still applies it through the credential type's own `authenticate` block.
+ * A node run reads its credential once; every item, request and retry reuses it, and n8n
+ * still applies it through the credential type's own `authenticate` block.
  */
 import { CITYPAY_TOKEN, CityPayDouble } from './doubles/citypay';
 import { bearerToken, faults } from './doubles/httpDouble';
@@ -38,7 +38,7 @@ function fileItems(count: number): FixtureItem[] {
 }
 
 describe('Credential reads', () => {
-	it('Invent: one read per item, retries included, and every request still carries the key', async () => {
+	it('Invent: one read per run, retries included, and every request still carries the key', async () => {
 		const [{ id: contactId }] = invent.addContacts(1);
 		invent.requests.length = 0;
 		invent.failNext(faults.rateLimited('0'), null, faults.unavailable());
@@ -56,10 +56,10 @@ describe('Credential reads', () => {
 		const uploads = invent.requestsTo('POST', /\/files$/);
 		expect(uploads).toHaveLength(8); // two items were answered 429 / 503 once
 		for (const request of uploads) expect(bearerToken(request)).toBe(INVENT_API_KEY);
-		expect(result.credentialReads).toBe(6);
+		expect(result.credentialReads).toBe(1);
 	});
 
-	it('CityPay: one read per item', async () => {
+	it('CityPay: one read per run, with several items in flight at once', async () => {
 		const input = fileItems(5);
 
 		const result = await runNode({
@@ -71,6 +71,6 @@ describe('Credential reads', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(5);
-		expect(result.credentialReads).toBe(5);
+		expect(result.credentialReads).toBe(1);
 	});
 });

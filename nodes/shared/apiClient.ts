@@ -84,6 +84,33 @@ function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' |
 	return { body };
 }
 
+/** The credentials read in each node run, by credential type: read once, used by every item. */
+const credentialsByRun = new WeakMap<IExecuteFunctions, Map<string, Promise<IDataObject>>>();
+
+/**
+ * The node's credential, read once per node run, as n8n's own nodes do (n8n applies a
+ * credential to a request as it reads it for the run's first item anyway). Each read is a
+ * database query and a decryption in n8n, which made up about half of our CPU per small item.
+ * A failed read is not kept: the next item tries again and fails with its own item number.
+ */
+async function runCredentials<Credentials>(context: IExecuteFunctions, credentialType: string, itemIndex: number): Promise<Credentials> {
+	let byType = credentialsByRun.get(context);
+	if (!byType) credentialsByRun.set(context, (byType = new Map()));
+	const shared = byType.get(credentialType);
+	if (shared) {
+		try {
+			return (await shared) as Credentials;
+		} catch {
+			// Another item's read failed: this item reads for itself, and fails with its own error.
+			return await context.getCredentials<Credentials & IDataObject>(credentialType, itemIndex);
+		}
+	}
+	const read = context.getCredentials(credentialType, itemIndex);
+	byType.set(credentialType, read);
+	read.catch(() => byType.delete(credentialType));
+	return (await read) as Credentials;
+}
+
 /** The one client of a vendor API, built from its description. */
 export function createApiClient<Credentials extends { baseUrl: string }>(description: ApiDescription): ApiClient<Credentials> {
 	const { apiName, credentialType, jsonApi, url = joinUrl } = description;
@@ -92,7 +119,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const target: ApiTarget = { apiName, credentialType, describeRefusal };
 
 	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
-		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
+		const credentials = await runCredentials<Credentials>(context, credentialType, itemIndex);
 		assertCredentialFields(context, itemIndex, credentials, credentialRules);
 		const policy = getRequestPolicy(context, itemIndex);
 		const send = async (request: ClientRequest) =>
