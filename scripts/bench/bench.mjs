@@ -269,7 +269,7 @@ async function main() {
 			smallCityPay: workflow('benchSmallCityN', 'Bench: small → CityPay', `${filesDir}/small/*.bin`, [up.cityPay(config.concurrency)]),
 			smallHttp: workflow('benchSmallHttp', 'Bench: small → HTTP Request', `${filesDir}/small/*.bin`, [up.httpRequest()]),
 			smallHttpCredential: workflow('benchSmallHttpCred', 'Bench: small → HTTP Request (credential)', `${filesDir}/small/*.bin`, [
-				up.httpRequestWithCredential(),
+				up.httpRequest({}, { withCredential: true }),
 			]),
 			smallHttpContinue: workflow('benchSmallHttpCont', 'Bench: small → HTTP Request (continue)', `${filesDir}/small/*.bin`, [
 				up.httpRequest({ onError: 'continueRegularOutput' }),
@@ -279,6 +279,9 @@ async function main() {
 			]),
 			soak: workflow('benchSoak', 'Bench: soak → CityPay (continue)', `${filesDir}/soak/*.bin`, [
 				up.cityPay(undefined, { onError: 'continueRegularOutput' }),
+			]),
+			soakHttp: workflow('benchSoakHttp', 'Bench: soak → HTTP Request (continue)', `${filesDir}/soak/*.bin`, [
+				up.httpRequest({ onError: 'continueRegularOutput' }),
 			]),
 			sanity: workflow('benchSanity', 'Bench: small PDF → Haptik and Leadway', sanity.file, [up.haptik(), up.leadway()]),
 		};
@@ -508,7 +511,23 @@ async function main() {
 				return result.rssSamples.filter((x) => x.t <= at).at(-1)?.rss;
 			};
 			const marks = [1000, Math.floor(sinkState.requests.length / 2), sinkState.requests.length].filter((n) => n > 0);
+			// The HTTP Request node through the same faults, for how much of the growth is n8n's own.
+			log(`soak: the same ${soak.length} items through the HTTP Request node (Continue)`);
+			const http = await execute('soakHttp', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
+			const httpOutputs = nodeTask(http.result.run, 'HTTP Request')?.data?.main?.[0] ?? [];
+			const httpRssAt = (n) => {
+				const at = http.sinkState.requests[n - 1]?.at;
+				return at === undefined ? undefined : http.result.rssSamples.filter((x) => x.t <= at).at(-1)?.rss;
+			};
 			soakRow = {
+				http: {
+					outputs: httpOutputs.length,
+					errorItems: httpOutputs.filter((item) => item.json.error !== undefined).length,
+					accepted: http.sinkState.requests.length,
+					nodeMs: nodeTask(http.result.run, 'HTTP Request')?.executionTime,
+					rss: [1000, Math.floor(http.sinkState.requests.length / 2), http.sinkState.requests.length].map((n) => ({ uploads: n, rssKb: httpRssAt(n) })),
+					peakKb: http.result.peakKb,
+				},
 				items: soak.length,
 				runOk: runSucceeded(result),
 				outputs: outputs.length,

@@ -65,7 +65,9 @@ export function uploaders(sinkUrl) {
 		}),
 		// n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
 		// `settings`: node settings such as { onError } or { retryOnFail, maxTries, waitBetweenTries }.
-		httpRequest: (settings = {}) => ({
+		// `withCredential`: the token from a Header Auth credential (read for every item, as our
+		// nodes read theirs) instead of a header typed into the node.
+		httpRequest: (settings = {}, { withCredential = false } = {}) => ({
 			...settings,
 			name: 'HTTP Request',
 			type: 'n8n-nodes-base.httpRequest',
@@ -73,30 +75,15 @@ export function uploaders(sinkUrl) {
 			parameters: {
 				method: 'POST',
 				url: `${sinkUrl}/v1/attachments`,
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+				...(withCredential
+					? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
+					: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] } }),
 				sendBody: true,
 				contentType: 'multipart-form-data',
 				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
 				options: {},
 			},
-		}),
-		// The same, the token coming from a Header Auth credential (read for every item, as our nodes read theirs).
-		httpRequestWithCredential: () => ({
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: {
-				method: 'POST',
-				url: `${sinkUrl}/v1/attachments`,
-				authentication: 'genericCredentialType',
-				genericAuthType: 'httpHeaderAuth',
-				sendBody: true,
-				contentType: 'multipart-form-data',
-				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
-				options: {},
-			},
-			credentials: credentialRef('httpHeaderAuth'),
+			...(withCredential ? { credentials: credentialRef('httpHeaderAuth') } : {}),
 		}),
 		haptik: () => ({
 			name: 'Haptik',
