@@ -13,6 +13,7 @@ export const TARGETS = Object.freeze({
 const mb = (kb) => (kb === undefined ? undefined : kb / 1024);
 const fmt = (value, digits = 0) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
 const ms = (value) => (value === undefined ? '–' : `${fmt(value)} ms`);
+const signed = (value) => `${value >= 0 ? '+' : ''}${fmt(value)} MB`;
 const pass = (ok) => (ok ? '✅ met' : '❌ not met');
 const table = (head, rows) =>
 	[`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -100,7 +101,7 @@ export function renderReport(data) {
 			const f = fs.figures[key];
 			targets.push([
 				`4. ${label}: peak RSS increase, ${bigMb} MB upload, filesystem mode`,
-				`+${fmt(f.delta)} MB (HTTP Request node +${fmt(fs.figures.httpRequest.delta)} MB)`,
+				`${signed(f.delta)} (HTTP Request node ${signed(fs.figures.httpRequest.delta)})`,
 				`≤ ${TARGETS.rssIncreaseMb} MB`,
 				pass(f.delta <= TARGETS.rssIncreaseMb),
 			]);
@@ -120,13 +121,12 @@ export function renderReport(data) {
 			if (!row[key].verified) allVerified = false;
 			targets.push([
 				`4. ${key}: peak RSS increase, ${row.mb} MB upload, filesystem mode (flat)`,
-				`+${fmt(added(row, key))} MB (HTTP Request node +${fmt(added(row, 'Http'))} MB)`,
+				`${signed(added(row, key))} (HTTP Request node ${signed(added(row, 'Http'))})`,
 				`≤ ${TARGETS.rssIncreaseMb} MB`,
 				pass(added(row, key) <= TARGETS.rssIncreaseMb),
 			]);
 		}
 	}
-	const signed = (value) => `${value >= 0 ? '+' : ''}${fmt(value)} MB`;
 	const flatLines = flatRows.map((row) => [
 		`${row.mb} MB`,
 		`${fmt(mb(row.Baseline.peakKb))} MB`,
