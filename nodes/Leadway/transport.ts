@@ -1,5 +1,6 @@
 import { createApiClient } from '../shared/apiClient';
-import { messageFromBody } from '../shared/errors';
+import { describeRefusalWith, messageFromBody } from '../shared/errors';
+import type { ApiTarget } from '../shared/request';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {
@@ -39,3 +40,17 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
 		422: 'Leadway could not process a parameter. Check the values named in the message.',
 	},
 });
+
+const FILE_GONE = 'The attachment URL may have expired or the file was removed. Check the message in Leadway.';
+
+/** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
+export const LEADWAY_FILES: ApiTarget = {
+	apiName: 'Leadway',
+	credentialType: 'leadwayApi',
+	describeRefusal: describeRefusalWith({
+		apiName: 'The file server',
+		errorMessage: ['message', 'error'],
+		fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
+		fixes: { 403: FILE_GONE, 404: FILE_GONE, 410: FILE_GONE },
+	}),
+};
