@@ -11,6 +11,7 @@ import {
 	BinaryDataService,
 	ErrorReporter,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
@@ -429,4 +430,38 @@ export async function readOutputBinary(item: INodeExecutionData, property = 'dat
 	const binary = item.binary?.[property];
 	if (!binary) throw new Error(`Output item has no binary property ${property}`);
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/**
+ * The editor's context for a node's list search or load options (n8n-core's LoadOptionsContext),
+ * with the node's parameters as the editor has them and credentials applied as in a run.
+ */
+export function loadOptionsContext({
+	pkg,
+	node,
+	credentials,
+}: Omit<RunOptions, 'input'>): LoadOptionsContext {
+	const types = new Map(pkg.nodeTypes);
+	const nodeTypes = new TestNodeTypes(types);
+	const fullType = `${pkg.packageName}.${node.type}`;
+	const nodeType = nodeTypes.getByNameAndVersion(fullType);
+	const credentialsOfNode: INode['credentials'] = {};
+	for (const { name } of nodeType.description.credentials ?? []) {
+		credentialsOfNode[name] = { id: `${name}-id`, name: `${name} account` };
+	}
+	const editorNode: INode = {
+		id: 'under-test',
+		name: NODE_NAME,
+		type: fullType,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: node.parameters as INode['parameters'],
+		credentials: credentialsOfNode,
+	};
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [editorNode], connections: {}, active: false, nodeTypes });
+	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
+	const additionalData = buildAdditionalData(credentialsHelper);
+	// The editor sends the node's current parameters along with a list search.
+	additionalData.currentNodeParameters = editorNode.parameters;
+	return new LoadOptionsContext(workflow, editorNode, additionalData, 'parameters.conversationId');
 }

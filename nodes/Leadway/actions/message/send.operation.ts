@@ -199,7 +199,7 @@ function scheduledTimestamp(context: IExecuteFunctions, itemIndex: number, value
 		const text = value.trim();
 		const hasZone = /(z|[+-]\d\d:?\d\d)$/i.test(text);
 		const asUtc = Date.parse(hasZone || !/\d\d:\d\d/.test(text) ? text : `${text}Z`);
-		instant = hasZone ? asUtc : asUtc - zoneOffsetMs(context.getTimezone(), asUtc);
+		instant = hasZone || !Number.isFinite(asUtc) ? asUtc : asUtc - zoneOffsetMs(context.getTimezone(), asUtc);
 	}
 	if (!Number.isFinite(instant)) {
 		throw new NodeOperationError(context.getNode(), `Scheduled Time is not a date on item ${itemIndex}`, {
