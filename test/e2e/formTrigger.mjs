@@ -1,21 +1,18 @@
 /**
- * Running a Form Trigger workflow the way its users do: published before n8n starts, then
- * submitted through the form's real HTTP endpoint as a browser would (multipart, one part per
+ * Running a Form Trigger workflow the way its users do: published, then submitted through the form's real HTTP endpoint as a browser would (multipart, one part per
  * field, `field-<index>`), and its execution read back through n8n's REST API.
  */
 import { parse } from 'flatted';
-
-import { n8nCli } from '../../scripts/n8n-local/run.mjs';
 
 const FORM_TRIGGER = 'n8n-nodes-base.formTrigger';
 
 export const formTriggerOf = (workflow) => workflow.nodes.find((node) => node.type === FORM_TRIGGER);
 
-/** Publishes (activates) each workflow that starts with a Form Trigger; n8n must not be running yet. */
-export async function publishFormWorkflows(userFolder, workflows) {
+/** Publishes (activates) each workflow that starts with a Form Trigger, as the editor's Publish button does. */
+export async function publishFormWorkflows(session, workflows) {
 	for (const workflow of workflows.filter(formTriggerOf)) {
-		const result = await n8nCli(userFolder, ['publish:workflow', `--id=${workflow.id}`]);
-		if (result.code !== 0) throw new Error(`publish:workflow --id=${workflow.id} failed:\n${(result.stdout + result.stderr).slice(-2000)}`);
+		const { data } = await session.get(`/rest/workflows/${workflow.id}`);
+		await session.post(`/rest/workflows/${workflow.id}/activate`, { versionId: data.versionId });
 	}
 }
 
@@ -33,8 +30,9 @@ export async function submitForm(baseUrl, session, workflow, values) {
 		if (field.fieldType === 'file') form.append(`field-${index}`, new Blob([value.bytes], { type: value.mimeType }), value.fileName);
 		else form.append(`field-${index}`, value);
 	}
+	await waitForForm(baseUrl, trigger.parameters.options.path);
 	const before = new Set((await executions(session, workflow.id)).map((execution) => execution.id));
-	const response = await fetch(`${baseUrl}/form/${trigger.parameters.path}`, { method: 'POST', body: form });
+	const response = await fetch(`${baseUrl}/form/${trigger.parameters.options.path}`, { method: 'POST', body: form });
 	const text = await response.text();
 	if (!response.ok) throw new Error(`form submission: HTTP ${response.status} ${text.slice(0, 500)}`);
 	// "Respond When: Workflow Finishes": the run is over when the answer arrives; n8n may still be saving it.
@@ -47,6 +45,21 @@ export async function submitForm(baseUrl, session, workflow, values) {
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 	throw new Error(`the form submission of ${workflow.id} started no finished execution`);
+}
+
+/**
+ * n8n 2.x activates published workflows in the background after startup (its publication
+ * service polls an outbox): the form answers once its trigger is registered.
+ */
+async function waitForForm(baseUrl, formPath, timeoutMs = 120_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(`${baseUrl}/form/${formPath}`);
+		await response.arrayBuffer();
+		if (response.ok) return;
+		if (Date.now() > deadline) throw new Error(`the form /form/${formPath} was not registered within ${timeoutMs / 1000} s (HTTP ${response.status})`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
 }
 
 /** The workflow's latest executions (id, status), newest first. */

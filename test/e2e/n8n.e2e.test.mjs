@@ -232,14 +232,14 @@ describe('the package in a real n8n', () => {
 		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0 } });
 		errorModeRuns = errorModeWorkflows({ inventContactId: sandbox.services.invent.double.contacts[0].id });
 		await provisionUserFolder(userFolder, { sandbox, tarball });
-		// A Form Trigger only listens once published; n8n reads that at startup.
-		await publishFormWorkflows(userFolder, examples.map((example) => example.workflow));
 		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 		const workflowsFile = path.join(userFolder, 'error-mode-workflows.json');
 		fs.writeFileSync(workflowsFile, JSON.stringify(errorModeRuns.map((entry) => entry.workflow)));
 		await importWorkflow(userFolder, workflowsFile);
 		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
 		session = await setupOwner(n8n.url);
+		// A Form Trigger listens only once its workflow is published.
+		await publishFormWorkflows(session, examples.map((example) => example.workflow));
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s, user folder ${userFolder}`);
 	}, 15 * 60 * 1000);
 

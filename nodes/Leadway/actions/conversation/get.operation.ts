@@ -5,7 +5,7 @@ import { getPathId } from '../../../shared/parameters';
 import { conversationLocator } from '../../fields';
 import { leadwayApi } from '../../transport';
 
-const properties: INodeProperties[] = [conversationLocator('The conversation to get', true)];
+const properties: INodeProperties[] = [conversationLocator('ID of the conversation to get, e.g. ve9EPM428h8vShlRW1KT. Pick it from the list, or map it from Conversation > Get Many.', true)];
 
 export const description = showOnlyFor('conversation', 'get', properties);
 

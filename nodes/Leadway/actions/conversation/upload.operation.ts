@@ -16,7 +16,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	conversationLocator('The conversation to upload to. Enter a Conversation ID, a Contact ID, or both.', false),
+	conversationLocator('ID of the conversation to upload to, e.g. ve9EPM428h8vShlRW1KT. Enter a Conversation ID, a Contact ID, or both.', false),
 	{
 		displayName: 'Contact ID',
 		name: 'contactId',

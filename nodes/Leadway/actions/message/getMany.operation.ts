@@ -11,7 +11,7 @@ import { LEADWAY_FILES, leadwayApi } from '../../transport';
 const MAX_PAGE_SIZE = 100;
 
 const properties: INodeProperties[] = [
-	conversationLocator('The conversation whose messages to return, newest first', true),
+	conversationLocator('ID of the conversation whose messages to return (newest first), e.g. ve9EPM428h8vShlRW1KT. Pick it from the list, or map it from Conversation > Get Many.', true),
 	...returnAllAndLimit,
 	optionsCollection([
 		{
