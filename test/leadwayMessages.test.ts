@@ -173,6 +173,18 @@ describe('Message → Send', () => {
 		});
 	});
 
+	it.each([
+		['with an offset', '2026-07-01T10:00:00+02:00', Date.UTC(2026, 6, 1, 8, 0, 0)],
+		['in UTC', '2026-07-01T10:00:00.000Z', Date.UTC(2026, 6, 1, 10, 0, 0)],
+		// n8n's default time zone (America/New_York) applies to a date without zone: EDT in July, EST in January.
+		['without zone, in summer', '2026-07-01T10:00:00', Date.UTC(2026, 6, 1, 14, 0, 0)],
+		['without zone, in winter', '2026-01-15T10:00:00', Date.UTC(2026, 0, 15, 15, 0, 0)],
+	])('reads Scheduled Time %s', async (_name, scheduledTime, utcMs) => {
+		const result = await run('message', 'send', { type: 'SMS', contactId: 'contact_ben', options: { scheduledTime } });
+		expect(result.error).toBeUndefined();
+		expect(leadway.sentMessages[0].body.scheduledTimestamp).toBe(utcMs / 1000);
+	});
+
 	it('when the upload succeeded and the send failed, the error names the uploaded files and their URLs', async () => {
 		const result = await run(
 			'message',

@@ -2,9 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { createApiClient } from '../shared/apiClient';
 import type { DownloadNaming } from '../shared/download';
-import { downloadToBinary } from '../shared/download';
-import { describeRefusalWith } from '../shared/errors';
-import type { ApiTarget } from '../shared/request';
+import { downloadToBinary, fileServerTarget } from '../shared/download';
 
 /** The one client of the CityPay API. */
 export const cityPayApi = createApiClient<{ baseUrl: string }>({
@@ -20,19 +18,12 @@ export const cityPayApi = createApiClient<{ baseUrl: string }>({
 	},
 });
 
-const FILE_GONE = 'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.';
-
 /** Where attachment bytes live: CityPay's own host or a file host it names in `file_url`. */
-const CITYPAY_FILES: ApiTarget = {
-	apiName: 'CityPay',
-	credentialType: 'cityPayApi',
-	describeRefusal: describeRefusalWith({
-		apiName: 'The file server',
-		errorMessage: ['message', 'error'],
-		fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
-		fixes: { 403: FILE_GONE, 404: FILE_GONE, 410: FILE_GONE },
-	}),
-};
+const CITYPAY_FILES = fileServerTarget(
+	'CityPay',
+	'cityPayApi',
+	'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
+);
 
 /**
  * Downloads an attachment's `file_url` into a binary field, streamed. The Bearer token goes

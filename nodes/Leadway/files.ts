@@ -49,6 +49,19 @@ export const inputBinaryFieldsProperty: INodeProperties = {
 	displayOptions: { show: { filesFrom: ['named'] } },
 };
 
+/** Options → Attachment URLs: files already hosted, given by URL. */
+export function attachmentUrlsOption(description: string): INodeProperties {
+	return {
+		displayName: 'Attachment URLs',
+		name: 'attachmentUrls',
+		type: 'string',
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add URL' },
+		default: [],
+		placeholder: 'https://example.com/files/brochure.pdf',
+		description,
+	};
+}
+
 /** URLs of files already hosted (or uploaded before), checked to be http(s) before anything is sent. */
 export function readAttachmentUrls(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
 	const urls = splitList(value as string | string[] | undefined);

@@ -1,6 +1,6 @@
 import { createApiClient } from '../shared/apiClient';
-import { describeRefusalWith, messageFromBody } from '../shared/errors';
-import type { ApiTarget } from '../shared/request';
+import { fileServerTarget } from '../shared/download';
+import { messageFromBody } from '../shared/errors';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {
@@ -41,16 +41,9 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
 	},
 });
 
-const FILE_GONE = 'The attachment URL may have expired or the file was removed. Check the message in Leadway.';
-
 /** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
-export const LEADWAY_FILES: ApiTarget = {
-	apiName: 'Leadway',
-	credentialType: 'leadwayApi',
-	describeRefusal: describeRefusalWith({
-		apiName: 'The file server',
-		errorMessage: ['message', 'error'],
-		fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
-		fixes: { 403: FILE_GONE, 404: FILE_GONE, 410: FILE_GONE },
-	}),
-};
+export const LEADWAY_FILES = fileServerTarget(
+	'Leadway',
+	'leadwayApi',
+	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
+);

@@ -1,13 +1,31 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeRefusalWith } from './errors';
 import { joinUrl } from './parameters';
 import type { ApiTarget } from './request';
 import { isStream, sendFileRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
 
 /** Redirects followed for one download, as browsers cap them too. */
-export const MAX_DOWNLOAD_REDIRECTS = 5;
+const MAX_DOWNLOAD_REDIRECTS = 5;
+
+/**
+ * Who answers for a file's bytes: a file server (the API's own host or another), worded as
+ * such, with `whenGone` as the fix for 403, 404 and 410 (an expired or removed file).
+ */
+export function fileServerTarget(apiName: string, credentialType: string, whenGone: string): ApiTarget {
+	return {
+		apiName,
+		credentialType,
+		describeRefusal: describeRefusalWith({
+			apiName: 'The file server',
+			errorMessage: ['message', 'error'],
+			fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
+			fixes: { 403: whenGone, 404: whenGone, 410: whenGone },
+		}),
+	};
+}
 
 /** Where a download starts from: the API whose credential may go along, and only to its own origin. */
 export interface DownloadSource {
@@ -36,7 +54,7 @@ function parseHttpUrl(value: string, base?: string): URL | undefined {
 }
 
 /** The last segment of a URL's path, decoded: a file name when the API gave none. */
-export function lastPathSegment(url: string): string | undefined {
+function lastPathSegment(url: string): string | undefined {
 	try {
 		const segment = new URL(url).pathname.split('/').pop();
 		return segment ? decodeURIComponent(segment) : undefined;

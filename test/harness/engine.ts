@@ -338,22 +338,37 @@ export interface RunResult {
 
 const NODE_NAME = 'Node Under Test';
 
+/** The node types a test workflow knows, and the node under test as the workflow holds it (with its credentials). */
+function nodeUnderTest(pkg: LoadedPackage, node: NodeUnderTest): { nodeTypes: TestNodeTypes; node: INode } {
+	const types = new Map(pkg.nodeTypes);
+	types.set('test.fileSource', new FileSource());
+	const nodeTypes = new TestNodeTypes(types);
+	const fullType = `${pkg.packageName}.${node.type}`;
+	const credentials: INode['credentials'] = {};
+	for (const { name } of nodeTypes.getByNameAndVersion(fullType).description.credentials ?? []) {
+		credentials[name] = { id: `${name}-id`, name: `${name} account` };
+	}
+	return {
+		nodeTypes,
+		node: {
+			id: 'under-test',
+			name: NODE_NAME,
+			type: fullType,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: node.parameters as INode['parameters'],
+			credentials,
+			onError: node.onError ?? (node.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
+		},
+	};
+}
+
 /** Runs `File Source → node under test` through WorkflowExecute and returns the node's output. */
 export async function runNode({ pkg, node, input, credentials }: RunOptions): Promise<RunResult> {
 	const fixtureKey = `fixture-${++fixtureCounter}`;
 	fixtures.set(fixtureKey, input);
 
-	const types = new Map(pkg.nodeTypes);
-	types.set('test.fileSource', new FileSource());
-	const nodeTypes = new TestNodeTypes(types);
-	const fullType = `${pkg.packageName}.${node.type}`;
-	const nodeType = nodeTypes.getByNameAndVersion(fullType);
-
-	const credentialsOfNode: INode['credentials'] = {};
-	for (const { name } of nodeType.description.credentials ?? []) {
-		credentialsOfNode[name] = { id: `${name}-id`, name: `${name} account` };
-	}
-
+	const { nodeTypes, node: nodeInWorkflow } = nodeUnderTest(pkg, node);
 	const nodes: INode[] = [
 		{
 			id: 'source',
@@ -363,16 +378,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 			position: [0, 0],
 			parameters: { fixture: fixtureKey },
 		},
-		{
-			id: 'under-test',
-			name: NODE_NAME,
-			type: fullType,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: node.parameters as INode['parameters'],
-			credentials: credentialsOfNode,
-			onError: node.onError ?? (node.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
-		},
+		nodeInWorkflow,
 	];
 	const connections = {
 		'File Source': { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
@@ -441,23 +447,7 @@ export function loadOptionsContext({
 	node,
 	credentials,
 }: Omit<RunOptions, 'input'>): LoadOptionsContext {
-	const types = new Map(pkg.nodeTypes);
-	const nodeTypes = new TestNodeTypes(types);
-	const fullType = `${pkg.packageName}.${node.type}`;
-	const nodeType = nodeTypes.getByNameAndVersion(fullType);
-	const credentialsOfNode: INode['credentials'] = {};
-	for (const { name } of nodeType.description.credentials ?? []) {
-		credentialsOfNode[name] = { id: `${name}-id`, name: `${name} account` };
-	}
-	const editorNode: INode = {
-		id: 'under-test',
-		name: NODE_NAME,
-		type: fullType,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: node.parameters as INode['parameters'],
-		credentials: credentialsOfNode,
-	};
+	const { nodeTypes, node: editorNode } = nodeUnderTest(pkg, node);
 	const workflow = new Workflow({ id: 'test-workflow', nodes: [editorNode], connections: {}, active: false, nodeTypes });
 	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
 	const additionalData = buildAdditionalData(credentialsHelper);

@@ -4,7 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { optionsCollection, showOnlyFor } from '../../../shared/description';
 import { conversationIdParameter, conversationLocator, locationIdProperty, resolveLocationId, textParameter } from '../../fields';
 import type { UploadTarget } from '../../files';
-import { filesFromProperty, inputBinaryFieldsProperty, readAttachmentUrls, readFiles, uploadFiles } from '../../files';
+import {
+	attachmentUrlsOption,
+	filesFromProperty,
+	inputBinaryFieldsProperty,
+	readAttachmentUrls,
+	readFiles,
+	uploadFiles,
+} from '../../files';
 import { assertFilesAllowed, mergeUploadAnswers } from '../../rules';
 import type { LeadwayCredentials } from '../../transport';
 import { leadwayApi } from '../../transport';
@@ -32,15 +39,7 @@ const properties: INodeProperties[] = [
 	),
 	inputBinaryFieldsProperty,
 	optionsCollection([
-		{
-			displayName: 'Attachment URLs',
-			name: 'attachmentUrls',
-			type: 'string',
-			typeOptions: { multipleValues: true, multipleValueButtonText: 'Add URL' },
-			default: [],
-			placeholder: 'https://example.com/files/brochure.pdf',
-			description: 'URLs of files already hosted elsewhere, sent along with the first upload request',
-		},
+		attachmentUrlsOption('URLs of files already hosted elsewhere, sent along with the first upload request'),
 		{
 			displayName: 'Chat Service SID',
 			name: 'chatServiceSid',

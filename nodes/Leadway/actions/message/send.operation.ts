@@ -4,7 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { optionsCollection, showOnlyFor } from '../../../shared/description';
 import { splitList } from '../../../shared/parameters';
 import { resolveLocationId, textParameter } from '../../fields';
-import { filesFromProperty, inputBinaryFieldsProperty, readAttachmentUrls, readFiles, uploadFiles } from '../../files';
+import {
+	attachmentUrlsOption,
+	filesFromProperty,
+	inputBinaryFieldsProperty,
+	readAttachmentUrls,
+	readFiles,
+	uploadFiles,
+} from '../../files';
 import type { UploadedFile } from '../../rules';
 import { assertFilesAllowed, LEADWAY_MESSAGE_TYPES, withUploadedUrls } from '../../rules';
 import { leadwayApi } from '../../transport';
@@ -111,16 +118,7 @@ const properties: INodeProperties[] = [
 	},
 	inputBinaryFieldsProperty,
 	optionsCollection([
-		{
-			displayName: 'Attachment URLs',
-			name: 'attachmentUrls',
-			type: 'string',
-			typeOptions: { multipleValues: true, multipleValueButtonText: 'Add URL' },
-			default: [],
-			placeholder: 'https://example.com/files/brochure.pdf',
-			description:
-				'URLs of files to attach without uploading them, e.g. the URLs a failed send listed after its upload',
-		},
+		attachmentUrlsOption('URLs of files to attach without uploading them, e.g. the URLs a failed send listed after its upload'),
 		{
 			displayName: 'From Number',
 			name: 'fromNumber',
