@@ -291,6 +291,26 @@ describe('the package in a real n8n', () => {
 		);
 	});
 
+	test('the Leadway Conversation ID list (From List) searches conversations through the editor\'s API', async () => {
+		const { id, name } = sandboxCredentials(sandbox).find((credential) => credential.type === 'leadwayApi');
+		const search = async (filter) =>
+			await session.post('/rest/dynamic-node-parameters/resource-locator-results', {
+				path: 'parameters.conversationId',
+				nodeTypeAndVersion: { name: `${PACKAGE.name}.leadway`, version: 1 },
+				currentNodeParameters: { resource: 'conversation', operation: 'get', conversationId: { __rl: true, mode: 'list', value: '' } },
+				methodName: 'searchConversations',
+				credentials: { leadwayApi: { id, name } },
+				...(filter === undefined ? {} : { filter }),
+			});
+		const { data: matching } = await search('okafor');
+		// The form example may have sent Ben a message by now: its text is the entry's description.
+		expect(matching.results).toEqual([
+			expect.objectContaining({ name: expect.stringMatching(/^Ben Okafor \(conv_/), value: expect.stringMatching(/^conv_/) }),
+		]);
+		const { data: all } = await search();
+		expect(all.results.map((result) => result.name.split(' (')[0])).toEqual(expect.arrayContaining(['Ana Souza', 'Ben Okafor', 'Chloe Martin']));
+	}, 60 * 1000);
+
 	describe('On Error settings', () => {
 		const routed = [];
 		afterAll(() => {
