@@ -2,12 +2,13 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiSession } from '../shared/apiClient';
-import type { BinaryFile } from '../shared/binaryInput';
+import type { UploadFile } from '../shared/binaryInput';
 import { readBinaryFile } from '../shared/binaryInput';
 import type { MultipartField } from '../shared/multipart';
 import { isHttpUrl, splitList } from '../shared/parameters';
+import { openUrlFiles, splitUrlList } from '../shared/urlInput';
 import type { UploadAnswer, UploadedFile } from './rules';
-import { chunk, LEADWAY_MAX_FILES_PER_REQUEST, readUploadAnswer, withUploadProgress } from './rules';
+import { chunk, LEADWAY_FILE_RULES, LEADWAY_MAX_FILES_PER_REQUEST, readUploadAnswer, withUploadProgress } from './rules';
 import type { LeadwayCredentials } from './transport';
 
 const UPLOAD_PATH = '/conversations/messages/upload';
@@ -76,8 +77,12 @@ export function readAttachmentUrls(context: IExecuteFunctions, itemIndex: number
 	return urls;
 }
 
-/** The item's files, as chosen by Files and Input Binary Fields ([] for None). */
-export async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise<BinaryFile[]> {
+/** The item's files: from File URLs (Input Type URL), else as chosen by Files and Input Binary Fields ([] for None). */
+export async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise<UploadFile[]> {
+	if (context.getNodeParameter('inputType', itemIndex, 'binary') === 'url') {
+		const urls = splitUrlList(context.getNodeParameter('fileUrls', itemIndex, ''));
+		return await openUrlFiles(context, itemIndex, urls, { rules: LEADWAY_FILE_RULES });
+	}
 	const filesFrom = context.getNodeParameter('filesFrom', itemIndex, 'named') as string;
 	if (filesFrom === 'none') return [];
 	let propertyNames: string[];
@@ -95,7 +100,7 @@ export async function readFiles(context: IExecuteFunctions, itemIndex: number): 
 		// An empty list still goes through readBinaryFile, which explains what to enter.
 		propertyNames = listed.length > 0 ? [...new Set(listed)] : [''];
 	}
-	const files: BinaryFile[] = [];
+	const files: UploadFile[] = [];
 	for (const propertyName of propertyNames) files.push(await readBinaryFile(context, itemIndex, propertyName));
 	return files;
 }
@@ -132,7 +137,7 @@ export async function uploadFiles(
 	itemIndex: number,
 	leadway: ApiSession<LeadwayCredentials>,
 	target: UploadTarget,
-	files: BinaryFile[],
+	files: UploadFile[],
 ): Promise<UploadAnswer[]> {
 	const batches = chunk(files, LEADWAY_MAX_FILES_PER_REQUEST);
 	const answers: UploadAnswer[] = [];

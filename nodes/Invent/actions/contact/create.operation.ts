@@ -15,11 +15,36 @@ const properties: INodeProperties[] = [
 		default: {},
 		description: 'How the contact is reached. Set at least one field.',
 		options: [
-			{ displayName: 'Contact ID', name: 'contact_id', type: 'string', default: '', description: 'The contact ID in your own system' },
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
-			{ displayName: 'User ID', name: 'user_id', type: 'string', default: '', description: 'The user ID in your own system' },
+			{
+				displayName: 'Contact ID',
+				name: 'contact_id',
+				type: 'string',
+				default: '',
+				description: 'The contact ID in your own system, for example crm-1042',
+			},
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: "The contact's email address, for example ada@example.com",
+			},
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: "The contact's full name, for example Ada Lovelace" },
+			{
+				displayName: 'Phone',
+				name: 'phone',
+				type: 'string',
+				default: '',
+				description: "The contact's phone number in international format, for example +4915123456789",
+			},
+			{
+				displayName: 'User ID',
+				name: 'user_id',
+				type: 'string',
+				default: '',
+				description: 'The user ID in your own system, for example user-7781',
+			},
 		],
 	},
 	{
@@ -28,7 +53,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'seg_1, seg_2',
-		description: 'Comma-separated IDs of the segments to add the contact to',
+		description: 'Comma-separated IDs of the segments to add the contact to, for example seg_1, seg_2',
 	},
 ];
 

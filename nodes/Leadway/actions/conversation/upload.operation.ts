@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, showOnlyFor } from '../../../shared/description';
+import { inputTypeProperty, optionsCollection, showOnlyFor } from '../../../shared/description';
 import { conversationIdParameter, conversationLocator, locationIdProperty, resolveLocationId, textParameter } from '../../fields';
 import type { UploadTarget } from '../../files';
 import {
@@ -33,11 +33,26 @@ const properties: INodeProperties[] = [
 		description: 'ID of the contact whose conversation gets the files. Enter a Conversation ID, a Contact ID, or both.',
 	},
 	locationIdProperty,
-	filesFromProperty(
-		false,
-		'You get one output item per input item, with the URL of each uploaded file in "files". More than 5 files are sent in several requests.',
-	),
-	inputBinaryFieldsProperty,
+	inputTypeProperty('Leadway'),
+	{
+		displayName: 'File URLs',
+		name: 'fileUrls',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/files/report.pdf, https://example.com/files/photo.jpg',
+		description:
+			'One or more public http(s) URLs of the files to upload, separated by commas or new lines, for example https://example.com/files/report.pdf. n8n downloads each without credentials and streams it straight to Leadway; each file is named after the end of its URL.',
+		displayOptions: { show: { inputType: ['url'] } },
+	},
+	{
+		...filesFromProperty(
+			false,
+			'You get one output item per input item, with the URL of each uploaded file in "files". More than 5 files are sent in several requests.',
+		),
+		displayOptions: { show: { inputType: ['binary'] } },
+	},
+	{ ...inputBinaryFieldsProperty, displayOptions: { show: { inputType: ['binary'], filesFrom: ['named'] } } },
 	optionsCollection([
 		attachmentUrlsOption('URLs of files already hosted elsewhere, sent along with the first upload request'),
 		{
@@ -96,7 +111,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = getUploadTarget(this, itemIndex, leadway.credentials, conversation);
 
 	const files = await readFiles(this, itemIndex);
-	assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
-	const answers = await uploadFiles(this, itemIndex, leadway, target, files);
-	return [{ json: mergeUploadAnswers(answers) }];
+	try {
+		assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
+		const answers = await uploadFiles(this, itemIndex, leadway, target, files);
+		return [{ json: mergeUploadAnswers(answers) }];
+	} finally {
+		for (const file of files) file.release?.();
+	}
 }

@@ -254,17 +254,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body = messageBody(this, itemIndex, options);
 	const extraUrls = readAttachmentUrls(this, itemIndex, options.attachmentUrls);
-	const files = await readFiles(this, itemIndex);
-	assertFilesAllowed(this.getNode(), itemIndex, files, false);
 	const leadway = await leadwayApi.session(this, itemIndex);
-
-	// The files are uploaded to the contact's conversation first; their URLs go in `attachments`.
+	const files = await readFiles(this, itemIndex);
 	let uploaded: UploadedFile[] = [];
-	if (files.length > 0) {
-		const locationId = resolveLocationId(this, itemIndex, leadway.credentials, String(options.locationId ?? '').trim());
-		const target = { conversationId: '', contactId: body.contactId as string, locationId, attachmentUrls: [], chatServiceSid: '', isGroupSms: false };
-		const answers = await uploadFiles(this, itemIndex, leadway, target, files);
-		uploaded = answers.flatMap((answer) => Object.entries(answer.uploadedFiles).map(([name, url]) => ({ name, url })));
+	try {
+		assertFilesAllowed(this.getNode(), itemIndex, files, false);
+		// The files are uploaded to the contact's conversation first; their URLs go in `attachments`.
+		if (files.length > 0) {
+			const locationId = resolveLocationId(this, itemIndex, leadway.credentials, String(options.locationId ?? '').trim());
+			const target = { conversationId: '', contactId: body.contactId as string, locationId, attachmentUrls: [], chatServiceSid: '', isGroupSms: false };
+			const answers = await uploadFiles(this, itemIndex, leadway, target, files);
+			uploaded = answers.flatMap((answer) => Object.entries(answer.uploadedFiles).map(([name, url]) => ({ name, url })));
+		}
+	} finally {
+		for (const file of files) file.release?.();
 	}
 	const attachments = [...uploaded.map((file) => file.url), ...extraUrls];
 	if (attachments.length > 0) body.attachments = attachments;
