@@ -7,6 +7,8 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodeType } from 'n8n-workflow';
 
+import FormData from 'form-data';
+
 import { sha256 } from './doubles/httpDouble';
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble, LeadwayFileHost } from './doubles/leadway';
 import type { FixtureItem, RunResult } from './harness/engine';
@@ -292,6 +294,26 @@ describe('the Leadway double is as strict as Leadway', () => {
 		expect(answer.status).toBe(422);
 		expect(answer.body.message.join('; ')).toMatch(message);
 		expect(leadway.sentMessages).toHaveLength(0);
+	});
+
+	it('refuses an upload of more than 5 files in one request', async () => {
+		const upload = async (count: number) => {
+			const form = new FormData();
+			form.append('contactId', 'contact_ben');
+			form.append('locationId', LEADWAY_LOCATION);
+			for (let index = 0; index < count; index++) {
+				form.append('fileAttachment', Buffer.from(`page ${index}\n`), { filename: `page-${index}.txt`, contentType: 'text/plain' });
+			}
+			const response = await fetch(`${leadway.url}/conversations/messages/upload`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${LEADWAY_TOKEN}`, version: '2021-07-28', ...form.getHeaders() },
+				body: form.getBuffer(),
+			});
+			return { status: response.status, body: (await response.json()) as { message: string } };
+		};
+		expect(await upload(6)).toEqual({ status: 400, body: { status: 400, message: 'You can upload at most 5 files per request' } });
+		expect((await upload(5)).status).toBe(201);
+		expect(leadway.uploads).toHaveLength(1);
 	});
 
 	it('refuses an unknown search parameter and a page over 100', async () => {
