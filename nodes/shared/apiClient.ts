@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
@@ -8,10 +8,10 @@ import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
 import { multipartBody } from './multipart';
 import { joinUrl } from './parameters';
-import type { ApiRequest, ApiResponse, ApiTarget } from './request';
+import type { ApiRequest, ApiResponse, ApiTarget, RequestContext } from './request';
 import { sendApiRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
-import { getRequestPolicy } from './requestOptions';
+import { DEFAULT_REQUEST_POLICY, getRequestPolicy } from './requestOptions';
 
 /** One vendor API, described as data: everything its client needs to know. */
 export interface ApiDescription {
@@ -63,6 +63,8 @@ export interface ApiClient<Credentials> {
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
 	request(context: IExecuteFunctions, itemIndex: number, request: ClientRequest): Promise<ApiResponse>;
+	/** Sends one request for the editor (a list search), with the default Request Options. */
+	listRequest(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse>;
 }
 
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
@@ -91,10 +93,14 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
 	const target: ApiTarget = { apiName, credentialType, describeRefusal };
 
-	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
+	async function open(
+		context: RequestContext,
+		itemIndex: number,
+		policyOf: () => RequestPolicy,
+	): Promise<ApiSession<Credentials>> {
 		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
 		assertCredentialFields(context, itemIndex, credentials, credentialRules);
-		const policy = getRequestPolicy(context, itemIndex);
+		const policy = policyOf();
 		const send = async (request: ClientRequest) =>
 			await sendApiRequest(
 				context,
@@ -114,9 +120,15 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 		return { credentials, policy, request: send };
 	}
 
+	const session = async (context: IExecuteFunctions, itemIndex: number) =>
+		await open(context, itemIndex, () => getRequestPolicy(context, itemIndex));
+
 	return {
 		credentialRules,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
+		// A list search has no items; errors name item 0, the item the editor shows.
+		listRequest: async (context, request) =>
+			await (await open(context, 0, () => DEFAULT_REQUEST_POLICY)).request(request),
 	};
 }
