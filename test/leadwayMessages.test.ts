@@ -225,7 +225,7 @@ describe('Message → Send', () => {
 			'send',
 			{ type: 'SMS', contactId: '={{ $json.contact }}', filesFrom: 'named', binaryPropertyName: 'data' },
 			[
-				{ json: { contact: 'contact_nobody' }, files: [{ fileName: 'invoice.pdf', content: pdf }] },
+				{ json: { contact: 'contact_missing' }, files: [{ fileName: 'invoice.pdf', content: pdf }] },
 				{ json: { contact: 'contact_ben' }, files: [{ fileName: 'logo.png', content: png }] },
 			],
 			{ continueOnFail: true },
