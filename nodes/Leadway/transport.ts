@@ -1,4 +1,5 @@
 import { createApiClient } from '../shared/apiClient';
+import { fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
 import { LEADWAY_EXTENSIONS } from './rules';
 
@@ -39,3 +40,10 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
 		422: 'Leadway could not process a parameter. Check the values named in the message.',
 	},
 });
+
+/** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
+export const LEADWAY_FILES = fileServerTarget(
+	'Leadway',
+	'leadwayApi',
+	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
+);

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
@@ -8,10 +8,10 @@ import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
 import { multipartBody } from './multipart';
 import { joinUrl } from './parameters';
-import type { ApiRequest, ApiResponse, ApiTarget } from './request';
+import type { ApiRequest, ApiResponse, ApiTarget, RequestContext } from './request';
 import { sendApiRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
-import { getRequestPolicy } from './requestOptions';
+import { DEFAULT_REQUEST_POLICY, getRequestPolicy } from './requestOptions';
 
 /** One vendor API, described as data: everything its client needs to know. */
 export interface ApiDescription {
@@ -63,6 +63,8 @@ export interface ApiClient<Credentials> {
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
 	request(context: IExecuteFunctions, itemIndex: number, request: ClientRequest): Promise<ApiResponse>;
+	/** Sends one request for the editor (a list search), with the default Request Options. */
+	listRequest(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse>;
 }
 
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
@@ -85,7 +87,7 @@ function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' |
 }
 
 /** The credentials read in each node run, by credential type: read once, used by every item. */
-const credentialsByRun = new WeakMap<IExecuteFunctions, Map<string, Promise<IDataObject>>>();
+const credentialsByRun = new WeakMap<RequestContext, Map<string, Promise<IDataObject>>>();
 
 /**
  * The node's credential, read once per node run, as n8n's own nodes do (n8n applies a
@@ -93,7 +95,7 @@ const credentialsByRun = new WeakMap<IExecuteFunctions, Map<string, Promise<IDat
  * database query and a decryption in n8n, which made up about half of our CPU per small item.
  * A failed read is not kept: the next item tries again and fails with its own item number.
  */
-async function runCredentials<Credentials>(context: IExecuteFunctions, credentialType: string, itemIndex: number): Promise<Credentials> {
+async function runCredentials<Credentials>(context: RequestContext, credentialType: string, itemIndex: number): Promise<Credentials> {
 	let byType = credentialsByRun.get(context);
 	if (!byType) credentialsByRun.set(context, (byType = new Map()));
 	const shared = byType.get(credentialType);
@@ -118,10 +120,14 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
 	const target: ApiTarget = { apiName, credentialType, describeRefusal };
 
-	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
+	async function open(
+		context: RequestContext,
+		itemIndex: number,
+		policyOf: () => RequestPolicy,
+	): Promise<ApiSession<Credentials>> {
 		const credentials = await runCredentials<Credentials>(context, credentialType, itemIndex);
 		assertCredentialFields(context, itemIndex, credentials, credentialRules);
-		const policy = getRequestPolicy(context, itemIndex);
+		const policy = policyOf();
 		const send = async (request: ClientRequest) =>
 			await sendApiRequest(
 				context,
@@ -142,9 +148,15 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 		return { credentials, policy, request: send };
 	}
 
+	const session = async (context: IExecuteFunctions, itemIndex: number) =>
+		await open(context, itemIndex, () => getRequestPolicy(context, itemIndex));
+
 	return {
 		credentialRules,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
+		// A list search has no items; errors name item 0, the item the editor shows.
+		listRequest: async (context, request) =>
+			await (await open(context, 0, () => DEFAULT_REQUEST_POLICY)).request(request),
 	};
 }

@@ -65,7 +65,7 @@ export function credentialFieldProblem(
 
 /** Throws a NodeOperationError naming the item and the credential field when the credential cannot be used. */
 export function assertCredentialFields(
-	context: IExecuteFunctions,
+	context: Pick<IExecuteFunctions, 'getNode'>,
 	itemIndex: number,
 	credentials: object,
 	rules: CredentialFieldRules,

@@ -11,7 +11,8 @@ export function getPathId(
 	displayName: string,
 	itemIndex: number,
 ): string {
-	const raw = context.getNodeParameter(parameterName, itemIndex, '') as string | number;
+	// extractValue: a resource locator gives its value; a plain string passes through as it is.
+	const raw = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as string | number;
 	const id = String(raw ?? '').trim();
 	if (id === '') {
 		throw new NodeOperationError(context.getNode(), `${displayName} is empty on item ${itemIndex}`, {

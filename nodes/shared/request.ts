@@ -5,6 +5,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
 import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
@@ -20,9 +21,12 @@ import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { requestWindowOf } from './requestWindow';
 import type { AttemptResult } from './retry';
-import { isThrottled, parseRetryAfter, runWithRetries } from './retry';
+import { isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
+
+/** Where a request is sent from: a node's execution, or the editor loading a list (a list search). */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -98,8 +102,30 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
 }
 
 /** A streamed body is consumed by its first send; it cannot be sent again. */
-function isStream(body: unknown): body is { pipe: unknown; destroy?: () => void } {
+export function isStream(body: unknown): body is AsyncIterable<unknown> & { pipe: unknown; destroy?: () => void } {
 	return body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
+
+/** An error page is short; anything beyond this is not read, so a refused download is never held whole. */
+const MAX_ERROR_TEXT_BYTES = 64 * 1024;
+
+/** The start of a streamed error answer as text; the rest of the stream is dropped. */
+async function readErrorText(stream: AsyncIterable<unknown> & { destroy?: () => void }): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of stream) {
+			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			chunks.push(bytes);
+			size += bytes.length;
+			if (size >= MAX_ERROR_TEXT_BYTES) break;
+		}
+	} catch {
+		// A broken error answer still gets its status reported.
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks).subarray(0, MAX_ERROR_TEXT_BYTES).toString('utf8');
 }
 
 /** Closes the files a streamed body still holds open after a failed attempt. */
@@ -124,7 +150,7 @@ interface ExchangeControl {
 
 /** Hands n8n a credential already read, under the node's own reference to it. */
 function alreadyRead(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	credentialType: string,
 	data: ICredentialDataDecryptedObject | undefined,
 ): IAdditionalCredentialOptions | undefined {
@@ -140,14 +166,14 @@ function alreadyRead(
  * when they surely had no effect or the request can be repeated (see ./retry).
  */
 async function exchange(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	target: ApiTarget,
 	options: IHttpRequestOptions,
 	control: ExchangeControl,
 ): Promise<ApiResponse> {
 	const { policy, buildBody, authenticated, itemIndex } = control;
 	const node = context.getNode();
-	const signal = context.getExecutionCancelSignal?.();
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const method = options.method ?? 'GET';
 
 	const window = requestWindowOf(context);
@@ -184,7 +210,11 @@ async function exchange(
 			return { ok: false, outcome: { kind: 'network', code }, error };
 		}
 		if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
-			const retryAfter = headerValue(response.headers, 'retry-after');
+			const retryAfter =
+				headerValue(response.headers, 'retry-after') ??
+				rateLimitRetryAfter((name) => headerValue(response.headers, name));
+			// A streamed answer (a download) is read only as far as an error message needs.
+			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
 			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
 		}
 		return { ok: true, value: response };
@@ -249,7 +279,7 @@ async function exchange(
  * answer must be JSON (or empty, when the request allows it and for 204).
  */
 export async function sendApiRequest(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	target: ApiTarget,
 	request: ApiRequest,
 	itemIndex?: number,
@@ -295,9 +325,10 @@ export interface FileRequest {
 }
 
 /**
- * Fetches one hop of a file download as raw bytes, without following redirects, so the
- * caller decides for each hop whether the credential may go along. A 3xx comes back as a
- * response (see its `location` header); 4xx and 5xx become refusals as in sendApiRequest.
+ * Fetches one hop of a file download as a stream (the body is never held whole), without
+ * following redirects, so the caller decides for each hop whether the credential may go
+ * along. A 3xx comes back as a response (see its `location` header); 4xx and 5xx become
+ * refusals as in sendApiRequest.
  */
 export async function sendFileRequest(
 	context: IExecuteFunctions,
@@ -308,7 +339,7 @@ export async function sendFileRequest(
 	return await exchange(
 		context,
 		target,
-		{ method: 'GET', url: request.url, encoding: 'arraybuffer', disableFollowRedirect: true },
+		{ method: 'GET', url: request.url, encoding: 'stream', disableFollowRedirect: true },
 		{ policy: request.policy ?? DEFAULT_REQUEST_POLICY, authenticated: request.authenticated, itemIndex },
 	);
 }

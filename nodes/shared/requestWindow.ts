@@ -109,7 +109,7 @@ export class RequestWindow {
 }
 
 /** The window of each node run the router is running, by its execute context. */
-const windows = new WeakMap<IExecuteFunctions, RequestWindow>();
+const windows = new WeakMap<object, RequestWindow>();
 
 /** Runs `work` with a window of at most `max` requests in flight for every request made through `context`. */
 export async function withRequestWindow<T>(context: IExecuteFunctions, max: number, work: () => Promise<T>): Promise<T> {
@@ -121,7 +121,7 @@ export async function withRequestWindow<T>(context: IExecuteFunctions, max: numb
 	}
 }
 
-/** The window requests made through `context` share, if the router opened one. */
-export function requestWindowOf(context: IExecuteFunctions): RequestWindow | undefined {
+/** The window requests made through `context` share, if the router opened one (never for a list search). */
+export function requestWindowOf(context: object): RequestWindow | undefined {
 	return windows.get(context);
 }
