@@ -5,7 +5,7 @@
 //
 //   npm run bench [-- --latency-ms 50] [--big-mb 256] [--small-count 200] [--small-kb 256]
 //                 [--concurrency 20] [--rate-limit 100/10] [--soak-count 10000] [--soak-fail 0.1]
-//                 [--cases big,throughput,rateLimit,soak,sanity] [--big-modes filesystem,default] [--cpu-prof DIR]
+//                 [--cases big,download,throughput,rateLimit,soak,sanity] [--big-modes filesystem,default] [--cpu-prof DIR]
 //                 [--flat-mb 64,1024]   (more file sizes for the big case, filesystem mode: is peak RSS flat?)
 //                 [--repeat 1] [--skip-build] [--keep] [--out BENCHMARKS.md]
 //
@@ -29,11 +29,12 @@ import { importCredentials, importWorkflow, installCommunityPackage, packPackage
 import { cpuDuringNode, executeMeasured, nodeTask, runFailure, runSucceeded, timed } from './measure.mjs';
 import { renderReport } from './report.mjs';
 import { startUrlBench } from './urlUpload.mjs';
-import { credentialsFor, READ_NODE, TOKEN, uploaders, workflow } from './workflows.mjs';
+import { credentialsFor, READ_NODE, TOKEN, triggerWorkflow, uploaders, workflow } from './workflows.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const MB = 1024 * 1024;
+const DOWNLOAD_ID = 'att_bench_download';
 
 const { values: opts } = parseArgs({
 	options: {
@@ -41,7 +42,7 @@ const { values: opts } = parseArgs({
 		'rate-limit': { type: 'string', default: '100/10' },
 		'soak-count': { type: 'string', default: '10000' },
 		'soak-fail': { type: 'string', default: '0.1' },
-		cases: { type: 'string', default: 'big,throughput,rateLimit,soak,sanity' },
+		cases: { type: 'string', default: 'big,download,throughput,rateLimit,soak,sanity' },
 		'big-modes': { type: 'string', default: 'filesystem,default' },
 		'flat-mb': { type: 'string', default: '64,1024' },
 		'cpu-prof': { type: 'string', default: '' },
@@ -277,6 +278,8 @@ async function main() {
 			smallHttpRetry: workflow('benchSmallHttpRetry', 'Bench: small → HTTP Request (Retry On Fail)', `${filesDir}/small/*.bin`, [
 				up.httpRequest({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }),
 			]),
+			downloadCityPay: triggerWorkflow('benchDownloadCityPay', 'Bench: CityPay Download', up.cityPayDownload(DOWNLOAD_ID)),
+			downloadHttp: triggerWorkflow('benchDownloadHttp', 'Bench: HTTP Request download', up.httpDownload(`${sink.url}/files/download.bin`)),
 			soak: workflow('benchSoak', 'Bench: soak → CityPay (continue)', `${filesDir}/soak/*.bin`, [
 				up.cityPay(undefined, { onError: 'continueRegularOutput' }),
 			]),
@@ -399,6 +402,33 @@ async function main() {
 					},
 				]),
 			);
+		}
+
+		// ---- one big download into binary data (filesystem mode): CityPay's Download beside the HTTP Request
+		// node, each against the same workflow downloading a 1 KB file (its baseline)
+		const download = {};
+		const tiny = writeRandomFile(path.join(filesDir, 'tiny.bin'), 1024);
+		for (const [label, key, nodeName] of config.cases.has('download')
+			? [
+					['cityPay', 'downloadCityPay', 'CityPay'],
+					['httpRequest', 'downloadHttp', 'HTTP Request'],
+				]
+			: []) {
+			download[label] = {};
+			for (const [size, file] of [
+				['small', tiny],
+				['big', big],
+			]) {
+				log(`download ${(file.size / MB).toFixed(3)} MB: ${label}`);
+				const sinkConfig = { download: { id: DOWNLOAD_ID, path: file.file, fileName: file.fileName, mimeType: 'application/octet-stream' } };
+				const { result, sinkState } = await execute(key, 'filesystem', sinkConfig);
+				const task = nodeTask(result.run, nodeName);
+				const binary = task?.data?.main?.[0]?.[0]?.binary?.data;
+				const served = sinkState.downloads[0];
+				const verified = served?.complete === true && binary?.bytes === file.size;
+				download[label][size] = { nodeMs: task?.executionTime, peakKb: result.peakKb, verified, bytes: binary?.bytes };
+				log(`  node ${task?.executionTime} ms, peak RSS ${(result.peakKb / 1024).toFixed(0)} MB${verified ? '' : `, CHECK FAILED (${JSON.stringify({ served, bytes: binary?.bytes })})`}`);
+			}
 		}
 
 		// ---- the same uploads at other file sizes, filesystem mode: peak RSS must not grow with the file
@@ -614,6 +644,7 @@ async function main() {
 			curl,
 			big: bigRows,
 			flat,
+			download: download.cityPay ? download : undefined,
 			throughput,
 			rateLimited,
 			soak: soakRow,

@@ -19,7 +19,7 @@ const table = (head, rows) =>
 	[`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 export function renderReport(data) {
-	const { config, machine, curl, big, flat = [], throughput, rateLimited = [], soak, sanity } = data;
+	const { config, machine, curl, big, flat = [], download, throughput, rateLimited = [], soak, sanity } = data;
 	const bigMb = config.bigBytes / 1024 / 1024;
 	const smallKb = config.smallBytes / 1024;
 	const targets = [];
@@ -205,7 +205,23 @@ export function renderReport(data) {
 			pass(ok),
 		]);
 	}
-	if (!data.download) {
+	const downloadAdded = (key) => mb(download[key].big.peakKb - download[key].small.peakKb);
+	if (download) {
+		for (const key of ['cityPay', 'httpRequest']) if (!download[key].big.verified || !download[key].small.verified) allVerified = false;
+		targets.push([
+			`5. CityPay Download: ${bigMb} MB into binary data, filesystem mode, peak RSS added`,
+			`${signed(downloadAdded('cityPay'))} (HTTP Request node ${signed(downloadAdded('httpRequest'))})`,
+			`≤ ${TARGETS.rssIncreaseMb} MB`,
+			pass(downloadAdded('cityPay') <= TARGETS.rssIncreaseMb && download.cityPay.big.verified),
+		]);
+		const ratio = download.cityPay.big.nodeMs / download.httpRequest.big.nodeMs;
+		targets.push([
+			`5. CityPay Download: ${bigMb} MB node time vs the HTTP Request node downloading the same file`,
+			`${ms(download.cityPay.big.nodeMs)} vs ${ms(download.httpRequest.big.nodeMs)} (${fmt(ratio, 2)}×)`,
+			'≤ HTTP Request node',
+			pass(ratio <= 1),
+		]);
+	} else {
 		targets.push([
 			'5. Downloads stream: 256 MB download, filesystem mode (peak RSS added, node time vs the HTTP Request node)',
 			'not measured: no download case yet (the shared streaming download path of issue 15 was not on main)',
@@ -286,6 +302,32 @@ ${mem.text}
 
 In this mode the file lives in the item as base64 (${fmt((bigMb * 4) / 3)} MB of text), so every uploader has to
 decode it into one ${bigMb} MB buffer before sending: this mode holds whole files by design.`
+			: ''
+	}`,
+)}${section(
+	download !== undefined,
+	`## ${bigMb} MB download into binary data (filesystem mode)
+
+The sink serves CityPay's attachment JSON and then the file itself (from disk, with its Content-Length).
+Each node's baseline is the same workflow downloading a 1 KB file; a download counts when the sink sent
+every byte and n8n's output binary holds the file's size. curl does not apply (no n8n binary data).
+
+${
+		download
+			? table(
+					['Workflow', 'Node time (256 MB)', 'Peak RSS, 1 KB file', 'Peak RSS, big file', 'Added', 'Check'],
+					[
+						['**CityPay** Download', 'cityPay'],
+						['HTTP Request node v4.2 (Response Format: File)', 'httpRequest'],
+					].map(([label, key]) => [
+						label,
+						ms(download[key].big.nodeMs),
+						`${fmt(mb(download[key].small.peakKb))} MB`,
+						`${fmt(mb(download[key].big.peakKb))} MB`,
+						signed(downloadAdded(key)),
+						download[key].big.verified && download[key].small.verified ? '✅ every byte, output file of the right size' : `❌ (${download[key].big.bytes} bytes)`,
+					]),
+				)
 			: ''
 	}`,
 )}${section(

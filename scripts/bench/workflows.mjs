@@ -85,6 +85,20 @@ export function uploaders(sinkUrl) {
 			},
 			...(withCredential ? { credentials: credentialRef('httpHeaderAuth') } : {}),
 		}),
+		// Downloads: CityPay's Download operation, and the HTTP Request node fetching the same file.
+		cityPayDownload: (attachmentId) => ({
+			name: 'CityPay',
+			type: `${PACKAGE}.cityPay`,
+			typeVersion: 1,
+			parameters: { resource: 'attachment', operation: 'download', attachmentId, binaryPropertyName: 'data' },
+			credentials: credentialRef('cityPayApi'),
+		}),
+		httpDownload: (fileUrl) => ({
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: { method: 'GET', url: fileUrl, options: { response: { response: { responseFormat: 'file' } } } },
+		}),
 		haptik: () => ({
 			name: 'Haptik',
 			type: `${PACKAGE}.haptik`,
@@ -138,4 +152,20 @@ export function workflow(id, name, fileSelector, targets = []) {
 		}),
 	};
 	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+/** Manual Trigger → `target` (a node that needs no input item, such as a download). */
+export function triggerWorkflow(id, name, target) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes: [
+			{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			...(target ? [{ id: `${id}-node`, position: [220, 0], ...target }] : []),
+		],
+		connections: target ? { Start: { main: [[{ node: target.name, type: 'main', index: 0 }]] } } : {},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }
