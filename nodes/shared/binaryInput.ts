@@ -36,18 +36,6 @@ export interface BinaryFileOverrides {
 	mimeType?: string;
 }
 
-/**
- * A file up to this size is read from binary storage in one go (one read instead of several
- * of n8n's default 64 KiB). Larger files keep the default: reading them in 1 MiB chunks cut
- * the CPU of a 256 MB upload by about a quarter but added 20 to 40 MB to the peak RSS of the
- * n8n process (measured in `npm run bench`), and memory use must stay flat whatever the size.
- */
-const WHOLE_READ_MAX_BYTES = 1024 * 1024;
-
-function readChunkSize(fileSize: number): number | undefined {
-	return fileSize > 0 && fileSize <= WHOLE_READ_MAX_BYTES ? fileSize : undefined;
-}
-
 function describeAvailable(available: string[], runsAsTool = false): string {
 	// An AI tool's input is the model's JSON arguments only: files reach it by URL.
 	if (runsAsTool) return 'As an AI tool, the node gets no binary data from the agent. Set Input Type to URL and let the model give the File URL.';
@@ -110,7 +98,7 @@ export async function readBinaryFile(
 			fileName,
 			mimeType,
 			size: fileSize,
-			open: async () => await context.helpers.getBinaryStream(binaryId, readChunkSize(fileSize)),
+			open: async () => await context.helpers.getBinaryStream(binaryId),
 			readAll,
 		};
 	}
