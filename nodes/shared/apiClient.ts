@@ -1,17 +1,18 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { CredentialFieldRules } from './credentialChecks';
-import { assertCredentialFields } from './credentialChecks';
+import { assertCredentialFields, credentialFieldProblem } from './credentialChecks';
 import type { RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
 import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
 import { toMultipartForm } from './multipart';
 import { joinUrl } from './parameters';
-import type { ApiRequest, ApiResponse, ApiTarget } from './request';
+import type { ApiRequest, ApiResponse, ApiTarget, RequestContext } from './request';
 import { sendApiRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
-import { getRequestPolicy } from './requestOptions';
+import { DEFAULT_REQUEST_POLICY, getRequestPolicy } from './requestOptions';
 
 /** One vendor API, described as data: everything its client needs to know. */
 export interface ApiDescription {
@@ -63,7 +64,12 @@ export interface ApiClient<Credentials> {
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
 	request(context: IExecuteFunctions, itemIndex: number, request: ClientRequest): Promise<ApiResponse>;
+	/** Sends one read for a list search in the editor (a resource locator's "From List"). */
+	search(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse>;
 }
+
+/** The editor waits for a list: it gets one retry and an answer within 30 seconds, not a run's patience. */
+const SEARCH_POLICY: RequestPolicy = { ...DEFAULT_REQUEST_POLICY, maxRetries: 1, timeoutMs: 30_000 };
 
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
 function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' | 'headers'> {
@@ -91,11 +97,8 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
 	const target: ApiTarget = { apiName, credentialType, describeRefusal };
 
-	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
-		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
-		assertCredentialFields(context, itemIndex, credentials, credentialRules);
-		const policy = getRequestPolicy(context, itemIndex);
-		const send = async (request: ClientRequest) =>
+	function sender(context: RequestContext, credentials: Credentials, policy: RequestPolicy, itemIndex?: number) {
+		return async (request: ClientRequest) =>
 			await sendApiRequest(
 				context,
 				target,
@@ -111,12 +114,30 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 				},
 				itemIndex,
 			);
-		return { credentials, policy, request: send };
+	}
+
+	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
+		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
+		assertCredentialFields(context, itemIndex, credentials, credentialRules);
+		const policy = getRequestPolicy(context, itemIndex);
+		return { credentials, policy, request: sender(context, credentials, policy, itemIndex) };
+	}
+
+	async function search(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse> {
+		const credentials = await context.getCredentials<Credentials>(credentialType);
+		const found = credentialFieldProblem(credentials, credentialRules);
+		if (found) {
+			throw new NodeOperationError(context.getNode(), `${found.field} in the ${apiName} credential ${found.problem}`, {
+				description: `Edit the ${apiName} credential and fix ${found.field}: ${found.fix}`,
+			});
+		}
+		return await sender(context, credentials, SEARCH_POLICY)(request);
 	}
 
 	return {
 		credentialRules,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
+		search,
 	};
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
 import { cancelledError, networkErrorCode, statusRefusalError, transportError, unreadableAnswerError } from './errors';
@@ -7,6 +13,9 @@ import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
+
+/** Where a request is sent from: a node's run, or the editor's list search behind a resource locator. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -107,14 +116,15 @@ interface ExchangeControl {
  * when they surely had no effect or the request can be repeated (see ./retry).
  */
 async function exchange(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	target: ApiTarget,
 	options: IHttpRequestOptions,
 	control: ExchangeControl,
 ): Promise<ApiResponse> {
 	const { policy, buildBody, authenticated, itemIndex } = control;
 	const node = context.getNode();
-	const signal = context.getExecutionCancelSignal?.();
+	// A list search in the editor has no run to cancel.
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 	const method = options.method ?? 'GET';
 
 	const result = await runWithRetries<ApiResponse>(
@@ -191,7 +201,7 @@ async function exchange(
  * answer must be JSON (or empty, when the request allows it and for 204).
  */
 export async function sendApiRequest(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	target: ApiTarget,
 	request: ApiRequest,
 	itemIndex?: number,
@@ -241,7 +251,7 @@ export interface FileRequest {
  * response (see its `location` header); 4xx and 5xx become refusals as in sendApiRequest.
  */
 export async function sendFileRequest(
-	context: IExecuteFunctions,
+	context: RequestContext,
 	target: ApiTarget,
 	request: FileRequest,
 	itemIndex?: number,
