@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
+import { searchAttachments } from './methods/listSearch';
 
 export class CityPay implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,6 +34,10 @@ export class CityPay implements INodeType {
 			...attachment.description,
 			requestOptionsProperty,
 		],
+	};
+
+	methods = {
+		listSearch: { searchAttachments },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -3,10 +3,19 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { readInputBinaryFile } from '../../../shared/binaryInput';
 import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
+import type { MultipartField } from '../../../shared/multipart';
 import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	inputBinaryField('The name of the input binary field containing the file to be uploaded'),
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '',
+		placeholder: 'xgQQXg3hrtjh7AvZ',
+		description: 'The conversation to upload the file to. Leave empty to upload it without one.',
+	},
 	optionsCollection([fileNameOption]),
 ];
 
@@ -16,11 +25,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const file = await readInputBinaryFile(this, itemIndex);
 	assertFileAllowed(this.getNode(), file, { apiName: 'CityPay' });
 
-	// CityPay: multipart with the bytes in the required `file` field (API docs).
+	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	// CityPay: multipart with the bytes in the required `file` field (API docs); the
+	// conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
+	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
 	const response = await cityPayApi.request(this, itemIndex, {
 		method: 'POST',
 		path: '/attachments',
-		multipart: { fields: [], files: [{ fieldName: 'file', file }] },
+		multipart: { fields, files: [{ fieldName: 'file', file }] },
 		ifUnsure: {
 			outcome: 'The file may or may not have arrived in CityPay',
 			check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
