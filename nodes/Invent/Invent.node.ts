@@ -5,6 +5,7 @@ import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as contact from './actions/contact';
 import * as contactFile from './actions/contactFile';
+import { searchContacts } from './methods/listSearch';
 
 export class Invent implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,18 +35,14 @@ export class Invent implements INodeType {
 				],
 				default: 'contactFile',
 			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'string',
-				required: true,
-				default: 'c',
-				description: 'The organization to work in. "c" means the organization the API key belongs to; agency keys can use a sub-organization ID.',
-			},
 			...contact.description,
 			...contactFile.description,
 			requestOptionsProperty,
 		],
+	};
+
+	methods = {
+		listSearch: { searchContacts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

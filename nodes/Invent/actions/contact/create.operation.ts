@@ -3,32 +3,41 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { splitList } from '../../../shared/parameters';
-import { organizationPath } from '../../rules';
+import { organizationIdProperty, organizationPath } from '../../rules';
 import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
+	organizationIdProperty,
 	{
 		displayName: 'Channel Fields',
 		name: 'channel',
 		type: 'collection',
-		placeholder: 'Add Field',
+		placeholder: 'Add field',
 		default: {},
-		description: 'How the contact is reached. Set at least one field.',
+		required: true,
+		hint: 'Add at least one field: Name, Email, Phone, User ID or External Contact ID',
+		description: 'How the contact is reached and found again',
 		options: [
-			{ displayName: 'Contact ID', name: 'contact_id', type: 'string', default: '', description: 'The contact ID in your own system' },
 			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{
+				displayName: 'External Contact ID',
+				name: 'contact_id',
+				type: 'string',
+				default: '',
+				description: "The contact's ID in your own system, not an Invent contact ID",
+			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
 			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
 			{ displayName: 'User ID', name: 'user_id', type: 'string', default: '', description: 'The user ID in your own system' },
 		],
 	},
 	{
-		displayName: 'Segment IDs',
+		displayName: 'Segment ID',
 		name: 'segmentIds',
 		type: 'string',
 		default: '',
 		placeholder: 'seg_1, seg_2',
-		description: 'Comma-separated IDs of the segments to add the contact to',
+		description: 'ID of the segment to add the contact to. Separate several IDs with commas.',
 	},
 ];
 
@@ -44,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (Object.keys(channel).length === 0) {
 		throw new NodeOperationError(this.getNode(), `Channel Fields are empty on item ${itemIndex}`, {
 			itemIndex,
-			description: 'Add at least one channel field (Name, Email, Phone, User ID or Contact ID) so the contact can be found again.',
+			description: 'Add at least one channel field (Name, Email, Phone, User ID or External Contact ID) so the contact can be found again.',
 		});
 	}
 
