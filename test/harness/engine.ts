@@ -138,7 +138,7 @@ class FileSource implements INodeType {
 
 // ---------------------------------------------------------------------------
 
-class TestNodeTypes implements INodeTypes {
+export class TestNodeTypes implements INodeTypes {
 	constructor(private readonly types: Map<string, INodeType>) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
