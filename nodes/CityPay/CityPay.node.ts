@@ -5,6 +5,7 @@ import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 import { searchAttachments } from './methods/listSearch';
+import { testCityPayCredential } from './transport';
 
 export class CityPay implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +22,8 @@ export class CityPay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cityPayApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'cityPayApi', required: true, testedBy: 'cityPayApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -37,6 +39,7 @@ export class CityPay implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { cityPayApiTest: testCityPayCredential },
 		listSearch: { searchAttachments },
 	};
 

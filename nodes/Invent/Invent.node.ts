@@ -6,6 +6,7 @@ import { routeOperations } from '../shared/router';
 import * as contact from './actions/contact';
 import * as contactFile from './actions/contactFile';
 import { searchContacts } from './methods/listSearch';
+import { testInventCredential } from './transport';
 
 export class Invent implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,8 @@ export class Invent implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inventApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'inventApi', required: true, testedBy: 'inventApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -42,6 +44,7 @@ export class Invent implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { inventApiTest: testInventCredential },
 		listSearch: { searchContacts },
 	};
 

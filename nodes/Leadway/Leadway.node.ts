@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as conversation from './actions/conversation';
+import { testLeadwayCredential } from './transport';
 
 export class Leadway implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +22,8 @@ export class Leadway implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'leadwayApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'leadwayApi', required: true, testedBy: 'leadwayApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -34,6 +36,10 @@ export class Leadway implements INodeType {
 			...conversation.description,
 			requestOptionsProperty,
 		],
+	};
+
+	methods = {
+		credentialTest: { leadwayApiTest: testLeadwayCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
