@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { CredentialFieldRules } from './credentialChecks';
-import { assertCredentialFields, credentialFieldProblem } from './credentialChecks';
+import { assertCredentialFields } from './credentialChecks';
 import type { RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
 import type { JsonFileBody } from './jsonFileBody';
@@ -118,19 +117,14 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 
 	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
 		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
-		assertCredentialFields(context, itemIndex, credentials, credentialRules);
+		assertCredentialFields(context.getNode(), itemIndex, credentials, credentialRules);
 		const policy = getRequestPolicy(context, itemIndex);
 		return { credentials, policy, request: sender(context, credentials, policy, itemIndex) };
 	}
 
 	async function search(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse> {
 		const credentials = await context.getCredentials<Credentials>(credentialType);
-		const found = credentialFieldProblem(credentials, credentialRules);
-		if (found) {
-			throw new NodeOperationError(context.getNode(), `${found.field} in the ${apiName} credential ${found.problem}`, {
-				description: `Edit the ${apiName} credential and fix ${found.field}: ${found.fix}`,
-			});
-		}
+		assertCredentialFields(context.getNode(), undefined, credentials, credentialRules);
 		return await sender(context, credentials, SEARCH_POLICY)(request);
 	}
 

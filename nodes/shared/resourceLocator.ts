@@ -34,7 +34,7 @@ export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeP
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: `Select a ${noun}...`,
+				placeholder: `Select ${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}...`,
 				typeOptions: { searchListMethod, searchable: true },
 			},
 			{
