@@ -49,7 +49,7 @@ const shown = (name: string, values: IDataObject) => panel(name, values).map((pr
 
 describe('Invent panels', () => {
 	it.each([
-		['contact', 'create', ['Channel Fields', 'Segment ID']],
+		['contact', 'create', ['Add at least one channel field: Name, Email, Phone, User ID or External Contact ID', 'Channel Fields', 'Segment ID']],
 		['contact', 'getMany', ['Return All', 'Limit', 'Filters']],
 		['contactFile', 'upload', ['Contact ID', 'Input Type', 'Input Binary Field', 'Options']],
 	])('%s → %s shows Organization ID right after the operation', (resource, operation, rest) => {
@@ -66,8 +66,11 @@ describe('Invent panels', () => {
 	});
 
 	it('Contact → Create says up front that a channel field is required, and names the external ID apart', () => {
-		const channel = panel('invent', { resource: 'contact', operation: 'create' }).find((property) => property.name === 'channel');
-		expect(channel?.hint).toMatch(/^Add at least one field/);
+		const properties = panel('invent', { resource: 'contact', operation: 'create' });
+		const channelAt = properties.findIndex((property) => property.name === 'channel');
+		// A notice right above the field, visible before any run.
+		expect(properties[channelAt - 1]).toMatchObject({ type: 'notice', displayName: expect.stringMatching(/^Add at least one channel field/) });
+		const channel = properties[channelAt];
 		const fields = (channel?.options as INodeProperties[]).map((option) => [option.name, option.displayName]);
 		expect(fields).toContainEqual(['contact_id', 'External Contact ID']);
 		// The upload's Contact ID is Invent's contact: one "Contact ID" in the whole node, and it is that one.

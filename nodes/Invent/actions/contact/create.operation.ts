@@ -9,13 +9,18 @@ import { inventApi } from '../../transport';
 const properties: INodeProperties[] = [
 	organizationIdProperty,
 	{
+		// Shown before the run, so an empty Channel Fields is not first met as an error.
+		displayName: 'Add at least one channel field: Name, Email, Phone, User ID or External Contact ID',
+		name: 'channelNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Channel Fields',
 		name: 'channel',
 		type: 'collection',
 		placeholder: 'Add field',
 		default: {},
-		required: true,
-		hint: 'Add at least one field: Name, Email, Phone, User ID or External Contact ID',
 		description: 'How the contact is reached and found again',
 		options: [
 			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
