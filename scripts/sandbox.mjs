@@ -4,9 +4,10 @@
 // Nobody needs a vendor account to try the nodes, in `npm run dev` or by hand.
 //
 //   node scripts/sandbox.mjs [--invent-port 5701] [--haptik-port 5702]
-//                            [--citypay-port 5703] [--leadway-port 5704]
-//   (or SANDBOX_INVENT_PORT, SANDBOX_HAPTIK_PORT, SANDBOX_CITYPAY_PORT, SANDBOX_LEADWAY_PORT;
-//    0 picks a free port). Ctrl-C stops it.
+//                            [--citypay-port 5703] [--leadway-port 5704] [--files-port 5705]
+//   (or SANDBOX_INVENT_PORT, SANDBOX_HAPTIK_PORT, SANDBOX_CITYPAY_PORT, SANDBOX_LEADWAY_PORT,
+//    SANDBOX_FILES_PORT; 0 picks a free port). Ctrl-C stops it.
+// Beside the APIs, a plain file host (test/doubles/fileServer.ts) serves files for Input Type URL.
 //
 // Module: startSandbox({ ports }) → { services, stop() }, sandboxCredentials(sandbox).
 
@@ -23,6 +24,15 @@ const BUILD_DIR = path.join(REPO_ROOT, 'build', 'sandbox');
 const require = createRequire(import.meta.url);
 
 export const DEFAULT_PORTS = Object.freeze({ invent: 5701, haptik: 5702, citypay: 5703, leadway: 5704 });
+
+/** The file host's port for `npm run sandbox`; started from code without a `files` port, it takes a free one. */
+export const DEFAULT_FILES_PORT = 5705;
+
+/** Files the file host serves from the start, for trying Input Type URL. */
+const SAMPLE_FILES = [
+	['report.pdf', '%PDF-1.4\n% sandbox sample report\n%%EOF\n', 'application/pdf'],
+	['notes.txt', 'Sandbox sample notes.\n', 'text/plain'],
+];
 
 /** Ids under which `npm run dev` and the e2e test import the sandbox credentials; examples/ use them. */
 export const CREDENTIAL_IDS = Object.freeze({
@@ -61,10 +71,13 @@ export async function startSandbox({ ports = {}, build = true } = {}) {
 	const haptik = loadDouble('haptik');
 	const citypay = loadDouble('citypay');
 	const leadway = loadDouble('leadway');
+	const fileServer = loadDouble('fileServer');
 	const port = (name) => Number(ports[name] ?? DEFAULT_PORTS[name]);
 
 	// HttpDouble.start() has no error path for a taken port: check first, for a clear message.
 	for (const name of Object.keys(DEFAULT_PORTS)) if (port(name) !== 0) await assertPortFree(name, port(name));
+	const filesPort = Number(ports.files ?? 0);
+	if (filesPort !== 0) await assertPortFree('files', filesPort);
 
 	const started = [];
 	try {
@@ -83,6 +96,11 @@ export async function startSandbox({ ports = {}, build = true } = {}) {
 		// LEADWAY_LOCATION is known to the double itself: uploads need a location the token may use.
 		const leadwayDouble = await new leadway.LeadwayDouble().start(port('leadway'));
 		started.push(leadwayDouble);
+
+		// Serves files to upload by URL, without any credential, as a public host would.
+		const filesDouble = await new fileServer.FileServerDouble().start(filesPort);
+		started.push(filesDouble);
+		const sampleUrls = SAMPLE_FILES.map(([name, text, type]) => filesDouble.addFile(name, Buffer.from(text), type));
 
 		const services = {
 			invent: {
@@ -113,6 +131,12 @@ export async function startSandbox({ ports = {}, build = true } = {}) {
 				url: leadwayDouble.url,
 				double: leadwayDouble,
 				sample: { Token: leadway.LEADWAY_TOKEN, 'API Version': leadway.LEADWAY_VERSION, 'Location ID': leadway.LEADWAY_LOCATION },
+			},
+			files: {
+				name: 'Files',
+				url: filesDouble.url,
+				double: filesDouble,
+				sample: { 'File URL': sampleUrls[0], 'Any size': `${filesDouble.url}/generated/<bytes>/<name>` },
 			},
 		};
 		return {
@@ -189,10 +213,11 @@ export function describeSandbox(sandbox) {
 
 async function main() {
 	const options = {};
-	for (const name of Object.keys(DEFAULT_PORTS)) options[`${name}-port`] = { type: 'string' };
+	const names = [...Object.keys(DEFAULT_PORTS), 'files'];
+	for (const name of names) options[`${name}-port`] = { type: 'string' };
 	const { values } = parseArgs({ options });
-	const ports = {};
-	for (const name of Object.keys(DEFAULT_PORTS)) {
+	const ports = { files: DEFAULT_FILES_PORT };
+	for (const name of names) {
 		const value = values[`${name}-port`] ?? process.env[`SANDBOX_${name.toUpperCase()}_PORT`];
 		if (value !== undefined) {
 			if (!/^\d+$/.test(value)) throw new Error(`${name} port must be a number, got "${value}"`);

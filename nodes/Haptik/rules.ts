@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile } from '../shared/binaryInput';
+import type { UploadFile } from '../shared/binaryInput';
 import type { FileRules } from '../shared/fileRules';
 import { assertFileAllowed, effectiveExtensions, fileExtension } from '../shared/fileRules';
 
@@ -41,7 +41,7 @@ export interface AcceptedFile {
  * Checks size and extension (from the name, else from the MIME type) and returns what
  * Haptik will see. Throws a NodeOperationError naming the item, file, rule and fix.
  */
-export function acceptFile(node: INode, file: BinaryFile): AcceptedFile {
+export function acceptFile(node: INode, file: UploadFile): AcceptedFile {
 	assertFileAllowed(node, file, HAPTIK_FILE_RULES);
 	const allowed = HAPTIK_FILE_RULES.extensions ?? [];
 	const extension = effectiveExtensions(file).find((candidate) => allowed.includes(candidate)) as string;
@@ -56,7 +56,7 @@ const KIND_LABEL: Record<FileKind, string> = { image: 'Image', document: 'Docume
 /** The `message_type` code for the file, refusing a file that does not fit the chosen type. */
 export function messageTypeFor(
 	node: INode,
-	file: BinaryFile,
+	file: UploadFile,
 	accepted: AcceptedFile,
 	choice: MessageTypeChoice,
 ): string {

@@ -1,9 +1,9 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile } from '../shared/binaryInput';
+import type { UploadFile } from '../shared/binaryInput';
 import type { FileRules } from '../shared/fileRules';
-import { assertFileAllowed } from '../shared/fileRules';
+import { assertFileAllowed, describeSource } from '../shared/fileRules';
 
 /** Leadway: allowed upload types (API docs, upload files). */
 export const LEADWAY_EXTENSIONS = [
@@ -34,23 +34,27 @@ export const LEADWAY_FILE_RULES: FileRules = {
 	mimeMustMatchExtension: true,
 };
 
+function capitalize(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /**
  * Checks one item's files against Leadway's rules before any is sent: each file's size
  * and type, unique names, and one file only with Group SMS.
  */
-export function assertFilesAllowed(node: INode, itemIndex: number, files: BinaryFile[], isGroupSms: boolean): void {
+export function assertFilesAllowed(node: INode, itemIndex: number, files: UploadFile[], isGroupSms: boolean): void {
 	for (const file of files) assertFileAllowed(node, file, LEADWAY_FILE_RULES);
 	// Leadway answers with URLs keyed by file name: two files of one name would lose a URL.
-	const seen = new Map<string, string>();
+	const seen = new Map<string, UploadFile>();
 	for (const file of files) {
 		const other = seen.get(file.fileName);
 		if (other !== undefined) {
 			throw new NodeOperationError(node, `Two files are named "${file.fileName}" on item ${itemIndex}`, {
 				itemIndex,
-				description: `Binary fields "${other}" and "${file.propertyName}" hold files of the same name. Leadway returns one URL per file name, so rename one of them first.`,
+				description: `${capitalize(`${describeSource(other)} and ${describeSource(file)}`)} hold files of the same name. Leadway returns one URL per file name, so rename one of them first.`,
 			});
 		}
-		seen.set(file.fileName, file.propertyName);
+		seen.set(file.fileName, file);
 	}
 	// Leadway: with isGroupSms, exactly one file per request (API docs).
 	if (isGroupSms && files.length > 1) {
@@ -127,7 +131,7 @@ export function withUploadProgress(
 	node: INode,
 	itemIndex: number,
 	caught: unknown,
-	progress: { sent: BinaryFile[]; uploaded: UploadedFile[]; notSent: BinaryFile[] },
+	progress: { sent: UploadFile[]; uploaded: UploadedFile[]; notSent: UploadFile[] },
 	requestNumber: number,
 	requestCount: number,
 ): NodeApiError | NodeOperationError {

@@ -6,7 +6,7 @@ import type { RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
 import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
-import { toMultipartForm } from './multipart';
+import { multipartBody } from './multipart';
 import { joinUrl } from './parameters';
 import type { ApiRequest, ApiResponse, ApiTarget, RequestContext } from './request';
 import { sendApiRequest } from './request';
@@ -73,7 +73,7 @@ const SEARCH_POLICY: RequestPolicy = { ...DEFAULT_REQUEST_POLICY, maxRetries: 1,
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
 function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' | 'headers'> {
 	const { body, form, multipart, jsonFile } = request;
-	if (multipart) return { buildBody: async () => await toMultipartForm(multipart.fields, multipart.files) };
+	if (multipart) return multipartBody(multipart.fields, multipart.files);
 	if (jsonFile) {
 		return {
 			headers: { 'Content-Type': 'application/json', 'Content-Length': String(jsonFile.contentLength) },

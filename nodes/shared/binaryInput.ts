@@ -5,17 +5,28 @@ import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from '
 
 export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
-/** A file taken from an item's binary property, ready to be checked and sent. */
-export interface BinaryFile {
+/** A file an upload sends, from an item's binary data or from a URL, ready to be checked and sent. */
+export interface UploadFile {
 	/** Index of the input item the file belongs to. */
 	itemIndex: number;
-	propertyName: string;
 	fileName: string;
 	mimeType: string;
-	/** Size in bytes. */
-	size: number;
-	/** The bytes: a stream straight from binary storage when the file lives there, else a buffer. */
+	/** Size in bytes; undefined when the source does not say (a URL without Content-Length). */
+	size: number | undefined;
+	/** The binary field the file is in; undefined for a file from a URL. */
+	propertyName?: string;
+	/** The URL the file is downloaded from; undefined for a binary file. */
+	url?: string;
+	/** The bytes: a stream (from binary storage or the URL's host), or a buffer already in memory. */
 	open(): Promise<Buffer | BinaryStream>;
+	/** Closes what the file holds open (a URL's download) once it is sent or will not be. */
+	release?(): void;
+}
+
+/** A file taken from an item's binary property. */
+export interface BinaryFile extends UploadFile {
+	propertyName: string;
+	size: number;
 	/** The bytes as one buffer, for APIs that need the whole file at once. */
 	readAll(): Promise<Buffer>;
 }
@@ -25,7 +36,9 @@ export interface BinaryFileOverrides {
 	mimeType?: string;
 }
 
-function describeAvailable(available: string[]): string {
+function describeAvailable(available: string[], runsAsTool = false): string {
+	// An AI tool's input is the model's JSON arguments only: files reach it by URL.
+	if (runsAsTool) return 'As an AI tool, the node gets no binary data from the agent. Set Input Type to URL and let the model give the File URL.';
 	if (available.length === 0) {
 		return 'The item has no binary data. Put a node that outputs files before this one (for example Read/Write Files from Disk, HTTP Request or a Form trigger).';
 	}
@@ -57,16 +70,17 @@ export async function readBinaryFile(
 	const node = context.getNode();
 	const name = propertyName.trim();
 	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
+	const runsAsTool = node.type.endsWith('Tool');
 	if (name === '') {
 		throw new NodeOperationError(node, `Input Binary Field is empty on item ${itemIndex}`, {
 			itemIndex,
-			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available)}`,
+			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available, runsAsTool)}`,
 		});
 	}
 	if (!available.includes(name)) {
 		throw new NodeOperationError(node, `No binary field "${name}" on item ${itemIndex}`, {
 			itemIndex,
-			description: describeAvailable(available),
+			description: describeAvailable(available, runsAsTool),
 		});
 	}
 

@@ -24,6 +24,40 @@ export function inputBinaryField(hint: string): INodeProperties {
 		required: true,
 		default: 'data',
 		hint,
+		// Shown unless Input Type is URL; operations without an Input Type always show it.
+		displayOptions: { hide: { inputType: ['url'] } },
+	};
+}
+
+/** "Input Type": where an upload takes its file from. `Binary File` is the default, so existing workflows keep working. */
+export function inputTypeProperty(apiName: string): INodeProperties {
+	return {
+		displayName: 'Input Type',
+		name: 'inputType',
+		type: 'options',
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'Send a file from a binary field of the input item' },
+			{
+				name: 'URL',
+				value: 'url',
+				description: `Download a file from a public http(s) URL and stream it to ${apiName}; use this when the node runs as an AI tool`,
+			},
+		],
+		default: 'binary',
+	};
+}
+
+/** "File URL": the file an upload with Input Type URL sends (read back by `readInputFile`). */
+export function fileUrlProperty(apiName: string): INodeProperties {
+	return {
+		displayName: 'File URL',
+		name: 'fileUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/files/report.pdf',
+		description: `Public http(s) URL of the file to send to ${apiName}, for example https://example.com/files/report.pdf. n8n downloads it without credentials (a pre-signed link works) and streams it straight to ${apiName}. The file name comes from the end of the URL unless File Name is set.`,
+		displayOptions: { show: { inputType: ['url'] } },
 	};
 }
 
@@ -32,13 +66,14 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
 }
 
-/** The "File Name" option of an upload (read back by `readInputBinaryFile`). */
+/** The "File Name" option of an upload (read back by `readInputBinaryFile` and `readInputFile`). */
 export const fileNameOption: INodeProperties = {
 	displayName: 'File Name',
 	name: 'fileName',
 	type: 'string',
 	default: '',
-	description: 'Name to store the file under, instead of the binary file name',
+	placeholder: 'report.pdf',
+	description: 'Name to store the file under, with its extension (for example report.pdf), instead of the binary file name or the name at the end of the File URL',
 };
 
 /** "Return All" and "Limit", as every Get Many operation shows them. */

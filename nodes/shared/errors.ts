@@ -102,6 +102,28 @@ function triedNote(attempts: number): string {
 	return attempts > 1 ? ` Tried ${attempts} times.` : '';
 }
 
+const bodySourceFailures = new WeakSet<object>();
+
+/**
+ * Marks the error a streamed body's own source failed with (a file from a URL that grew past
+ * the API's limit or broke off), so the request that was carrying it reports that error
+ * instead of a network failure of the API, and is not sent again.
+ */
+export function asBodySourceFailure<T extends Error>(error: T): T {
+	bodySourceFailures.add(error);
+	return error;
+}
+
+/** The body source's failure behind a failed request, however deep n8n's helper and its client wrapped it. */
+export function findBodySourceFailure(error: unknown): Error | undefined {
+	let current = error;
+	for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+		if (bodySourceFailures.has(current)) return current as Error;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
 /** One failed request, as the error builders below need it. */
 export interface FailedRequest {
 	apiName: string;

@@ -1,8 +1,9 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile } from './binaryInput';
+import type { UploadFile } from './binaryInput';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+import { safeOrigin } from './parameters';
 
 /** What an API accepts, checked before any byte is sent. */
 export interface FileRules {
@@ -71,7 +72,7 @@ export function fileExtension(fileName: string): string | undefined {
  * Extensions the file counts as: its own, or, when the name has none, those registered
  * for its MIME type.
  */
-export function effectiveExtensions(file: Pick<BinaryFile, 'fileName' | 'mimeType'>): string[] {
+export function effectiveExtensions(file: Pick<UploadFile, 'fileName' | 'mimeType'>): string[] {
 	const own = fileExtension(file.fileName);
 	return own ? [own] : extensionsForMimeType(file.mimeType);
 }
@@ -84,7 +85,12 @@ export function matchesMimePattern(mimeType: string, pattern: string): boolean {
 	return type === wanted;
 }
 
-function refuse(node: INode, file: BinaryFile, message: string, description: string): never {
+/** Where a file comes from, for messages: `binary field "data"` or `the URL at https://files.example.com`. */
+export function describeSource(file: Pick<UploadFile, 'propertyName' | 'url'>): string {
+	return file.url !== undefined ? `the URL at ${safeOrigin(file.url)}` : `binary field "${file.propertyName ?? ''}"`;
+}
+
+function refuse(node: INode, file: UploadFile, message: string, description: string): never {
 	throw new NodeOperationError(node, `${message} on item ${file.itemIndex}`, {
 		itemIndex: file.itemIndex,
 		description,
@@ -92,14 +98,15 @@ function refuse(node: INode, file: BinaryFile, message: string, description: str
 }
 
 /** Throws a NodeOperationError naming the item, the file, the rule and the fix when a file breaks a rule. */
-export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRules): void {
+export function assertFileAllowed(node: INode, file: UploadFile, rules: FileRules): void {
+	const source = describeSource(file);
 	const nameProblem = fileNameProblem(file.fileName);
 	if (nameProblem) {
 		refuse(
 			node,
 			file,
 			`File name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
-			`Set the File Name option, or rename the file in binary field "${file.propertyName}" before this node, to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
+			`Set the File Name option${file.url !== undefined ? '' : `, or rename the file in ${source} before this node,`} to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
 		);
 	}
 	const name = `"${file.fileName}"`;
@@ -108,10 +115,11 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 			node,
 			file,
 			`File ${name} is empty (0 bytes)`,
-			`${rules.apiName} needs a file with content. Check the node that produced binary field "${file.propertyName}".`,
+			`${rules.apiName} needs a file with content. Check ${file.url !== undefined ? 'the file behind the URL' : `the node that produced ${source}`}.`,
 		);
 	}
-	if (rules.maxBytes !== undefined && file.size > rules.maxBytes) {
+	// A size the source did not state is counted while the file is sent (see ./urlInput).
+	if (rules.maxBytes !== undefined && file.size !== undefined && file.size > rules.maxBytes) {
 		refuse(
 			node,
 			file,
@@ -144,7 +152,7 @@ export function assertFileAllowed(node: INode, file: BinaryFile, rules: FileRule
 				node,
 				file,
 				`File ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
-				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of binary field "${file.propertyName}".`,
+				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of ${source}.`,
 			);
 		}
 	}

@@ -1,10 +1,7 @@
-// The only module that imports node:stream: the JSON body is a stream made from an async generator.
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- Node builtin allowed by design (self-hosted package), like form-data and mime-types
-import { Readable } from 'node:stream';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BinaryFile, BinaryStream } from './binaryInput';
+import { streamFrom } from './streams';
 
 /** Bytes of file encoded per step: a multiple of 3, so each step is whole base64 (64 KiB of text). */
 export const BASE64_SLICE_BYTES = 3 * 16 * 1024;
@@ -114,7 +111,7 @@ export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObj
 	return {
 		contentLength,
 		async open() {
-			return Readable.from(bodyChunks(await file.open()), { objectMode: false });
+			return streamFrom(bodyChunks(await file.open()));
 		},
 	};
 }

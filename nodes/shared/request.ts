@@ -7,7 +7,14 @@ import type {
 } from 'n8n-workflow';
 
 import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
-import { cancelledError, networkErrorCode, statusRefusalError, transportError, unreadableAnswerError } from './errors';
+import {
+	cancelledError,
+	findBodySourceFailure,
+	networkErrorCode,
+	statusRefusalError,
+	transportError,
+	unreadableAnswerError,
+} from './errors';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { runWithRetries } from './retry';
@@ -152,6 +159,9 @@ async function exchange(
 					: await context.helpers.httpRequest(fullOptions);
 			} catch (error) {
 				releaseBody(body);
+				// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
+				const sourceFailure = findBodySourceFailure(error);
+				if (sourceFailure) throw sourceFailure;
 				// n8n's own errors (a credential it could not apply) carry no code and are not retried.
 				const code = networkErrorCode(error) ?? 'unknown network error';
 				return { ok: false, outcome: { kind: 'network', code }, error };
@@ -262,4 +272,39 @@ export async function sendFileRequest(
 		{ method: 'GET', url: request.url, encoding: 'arraybuffer', disableFollowRedirect: true },
 		{ policy: request.policy ?? DEFAULT_REQUEST_POLICY, authenticated: request.authenticated, itemIndex },
 	);
+}
+
+/** The head of a file download: status and headers, the body still unread. */
+export interface OpenedStream {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	/** The body as it arrives; destroy it when it is not read. */
+	body: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+}
+
+/**
+ * Opens a URL the user gave as a byte stream, through n8n's plain HTTP helper (so n8n's SSRF
+ * protection and proxy settings apply) and with no credential of any kind. Redirects are
+ * not followed: the caller counts the hops. Statuses come back as they are; a connection
+ * failure is thrown as the helper reports it.
+ */
+export async function openUrlStream(
+	context: IExecuteFunctions,
+	url: string,
+	policy: RequestPolicy,
+): Promise<OpenedStream> {
+	const signal = context.getExecutionCancelSignal?.();
+	const response = (await context.helpers.httpRequest({
+		method: 'GET',
+		url,
+		encoding: 'stream',
+		// The bytes as stored, so Content-Length is the size that will be sent.
+		headers: { 'Accept-Encoding': 'identity' },
+		disableFollowRedirect: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: policy.timeoutMs,
+		...(signal ? { abortSignal: signal } : {}),
+	})) as { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] };
+	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 }

@@ -21,6 +21,7 @@ import { cleanNpmEnv, N8N_VERSION, NODE24_VERSION, npmCommand, prepareN8n, REPO_
 import { importCredentials, importWorkflow, installCommunityPackage, packPackage } from '../n8n-local/run.mjs';
 import { executeMeasured, nodeTask, runFailure, runSucceeded, timed } from './measure.mjs';
 import { renderReport } from './report.mjs';
+import { startUrlBench } from './urlUpload.mjs';
 import { credentialsFor, READ_NODE, TOKEN, uploaders, workflow } from './workflows.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -181,6 +182,7 @@ async function main() {
 	log(`temp folder ${tmp}`);
 
 	let sink;
+	let urlBench;
 	try {
 		const tgz = await packPackage(REPO_ROOT, path.join(tmp, 'pack'));
 		const installed = await installCommunityPackage(userFolder, tgz);
@@ -211,6 +213,8 @@ async function main() {
 			smallHttp: workflow('benchSmallHttp', 'Bench: small → HTTP Request', `${filesDir}/small/*.bin`, [up.httpRequest()]),
 			sanity: workflow('benchSanity', 'Bench: small PDF → Haptik and Leadway', sanity.file, [up.haptik(), up.leadway()]),
 		};
+		urlBench = await startUrlBench(up.cityPay());
+		Object.assign(workflows, urlBench.workflows);
 		const workflowFile = path.join(tmp, 'workflows.json');
 		fs.writeFileSync(workflowFile, JSON.stringify(Object.values(workflows), null, 2));
 		const credentialFile = path.join(tmp, 'credentials.json');
@@ -400,6 +404,9 @@ async function main() {
 			}
 		}
 
+		log('by URL: 1 KB and 200 MB → CityPay');
+		const urlRow = await urlBench.measure(execute, verifyUploads, nodeTask);
+
 		const loadAfter = os.loadavg();
 		const nodeVersion = await timed(paths.node, ['--version']);
 		const curlVersion = await timed('curl', ['--version']);
@@ -426,15 +433,17 @@ async function main() {
 			sanity: sanityRows,
 			retries,
 		});
+		report.markdown += urlBench.markdown(urlRow);
 		fs.writeFileSync(opts.out, report.markdown);
 		process.stdout.write(`${report.markdown}\n`);
 		log(`wrote ${opts.out} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
-		if (!report.allVerified) {
+		if (!report.allVerified || !urlRow.verified) {
 			log('some uploads did not arrive whole or a sanity check failed: see the table');
 			process.exitCode = 1;
 		}
 	} finally {
 		await sink?.stop();
+		await urlBench?.stop();
 		if (opts.keep) log(`kept ${tmp}`);
 		else fs.rmSync(tmp, { recursive: true, force: true });
 	}

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 
 import type { DoubleResponse, RecordedRequest } from './httpDouble';
-import { HttpDouble, bearerToken, json, sha256 } from './httpDouble';
+import { HttpDouble, bearerToken, hasExactLength, json, sha256 } from './httpDouble';
 
 export const CITYPAY_TOKEN = 'cp_test_token_8d41e7b2';
 
@@ -204,7 +204,7 @@ export class CityPayDouble extends HttpDouble {
 async function parseUpload(request: RecordedRequest): Promise<ParsedUpload | { error: string }> {
 	const contentType = String(request.headers['content-type'] ?? '');
 	if (!contentType.startsWith('multipart/form-data')) return { error: 'Content-Type must be multipart/form-data' };
-	if (request.headers['content-length'] !== String(request.body.length)) {
+	if (!hasExactLength(request)) {
 		return { error: 'Content-Length does not match the body' };
 	}
 	let parser: busboy.Busboy;

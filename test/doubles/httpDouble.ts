@@ -14,6 +14,8 @@ export interface RecordedRequest {
 	receivedAt: number;
 	/** The fault the double answered this request with, if any. */
 	fault?: Fault['kind'];
+	/** The client broke the request off before its body was complete: it is recorded, never handled. */
+	aborted?: boolean;
 }
 
 export interface DoubleResponse {
@@ -72,6 +74,19 @@ export const faults = {
 	}),
 };
 
+/** Starts `server` on 127.0.0.1 (port 0: a free one). */
+export async function listenLocally(server: Server, port: number): Promise<Server> {
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	return server;
+}
+
+/** Closes `server`, and every connection still open on it. */
+export async function closeServer(server: Server | undefined): Promise<void> {
+	if (!server) return;
+	server.closeAllConnections();
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
 export class HttpDouble {
 	readonly requests: RecordedRequest[] = [];
 
@@ -97,15 +112,12 @@ export class HttpDouble {
 	}
 
 	async start(port = 0): Promise<this> {
-		this.server = createServer((req, res) => void this.onRequest(req, res));
-		await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+		this.server = await listenLocally(createServer((req, res) => void this.onRequest(req, res)), port);
 		return this;
 	}
 
 	async stop(): Promise<void> {
-		if (!this.server) return;
-		this.server.closeAllConnections();
-		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+		await closeServer(this.server);
 	}
 
 	/**
@@ -155,11 +167,17 @@ export class HttpDouble {
 		const socket = req.socket;
 		const chunks: Buffer[] = [];
 		let received = 0;
-		for await (const chunk of req) {
-			chunks.push(chunk as Buffer);
-			received += (chunk as Buffer).length;
-			if (fault?.kind === 'reset' && received >= fault.afterBytes) break;
+		let aborted = false;
+		try {
+			for await (const chunk of req) {
+				chunks.push(chunk as Buffer);
+				received += (chunk as Buffer).length;
+				if (fault?.kind === 'reset' && received >= fault.afterBytes) break;
+			}
+		} catch {
+			aborted = true;
 		}
+		aborted ||= fault?.kind !== 'reset' && !req.complete;
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const request: RecordedRequest = {
 			method: req.method ?? 'GET',
@@ -169,8 +187,11 @@ export class HttpDouble {
 			body: Buffer.concat(chunks),
 			receivedAt: Date.now(),
 			...(fault ? { fault: fault.kind } : {}),
+			...(aborted ? { aborted } : {}),
 		};
 		this.requests.push(request);
+		// A real server drops an incomplete request: nothing is stored, and nobody is left to answer.
+		if (aborted) return;
 		if (fault?.kind === 'reset') {
 			// Mid-upload when the body is larger than afterBytes: the rest never arrives.
 			socket.destroy();
@@ -199,6 +220,16 @@ export class HttpDouble {
 		});
 		res.end(payload);
 	}
+}
+
+/**
+ * Whether a request body came framed as HTTP/1.1 allows: with a Content-Length equal to the
+ * bytes received, or chunked (a streamed body of unknown size) without one.
+ */
+export function hasExactLength(request: RecordedRequest): boolean {
+	const length = request.headers['content-length'];
+	if (length === undefined) return /\bchunked\b/i.test(String(request.headers['transfer-encoding'] ?? ''));
+	return length === String(request.body.length);
 }
 
 /** `Bearer <token>` check shared by the doubles; returns the token or undefined. */

@@ -8,7 +8,7 @@ import busboy from 'busboy';
 import { Readable } from 'node:stream';
 
 import type { DoubleResponse, RecordedRequest } from './httpDouble';
-import { HttpDouble, bearerToken, json, sha256 } from './httpDouble';
+import { HttpDouble, bearerToken, hasExactLength, json, sha256 } from './httpDouble';
 
 export const LEADWAY_TOKEN = 'pit-3f9a1c7e-leadway-test';
 export const LEADWAY_VERSION = '2021-07-28';
@@ -160,7 +160,7 @@ export class LeadwayDouble extends HttpDouble {
 		if (!/^multipart\/form-data; boundary=.+/.test(contentType)) {
 			return refusal(400, 'Content-Type must be multipart/form-data');
 		}
-		if (Number(request.headers['content-length']) !== request.body.length) {
+		if (!hasExactLength(request)) {
 			return refusal(400, 'Content-Length does not match the body');
 		}
 		let form: ParsedForm;

@@ -15,7 +15,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'xgQQXg3hrtjh7AvZ',
-		description: 'Only list the attachments of this conversation. Leave empty to list all attachments.',
+		description: 'Only list the attachments of this conversation, for example xgQQXg3hrtjh7AvZ. Leave empty to list all attachments.',
 	},
 	...returnAllAndLimit,
 ];

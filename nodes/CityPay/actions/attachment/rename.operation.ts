@@ -16,7 +16,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'Invoice_room_service_updated.pdf',
-		description: 'The name to give the file, without any folder',
+		description: 'The name to give the file, with its extension and without any folder, for example invoice-2024-03.pdf',
 	},
 ];
 

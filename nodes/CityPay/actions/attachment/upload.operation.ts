@@ -1,20 +1,28 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readInputBinaryFile } from '../../../shared/binaryInput';
-import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { assertFileAllowed } from '../../../shared/fileRules';
+import {
+	fileNameOption,
+	fileUrlProperty,
+	inputBinaryField,
+	inputTypeProperty,
+	optionsCollection,
+	showOnlyFor,
+} from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
+import { sendInputFile } from '../../../shared/urlInput';
 import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
+	inputTypeProperty('CityPay'),
 	inputBinaryField('The name of the input binary field containing the file to be uploaded'),
+	fileUrlProperty('CityPay'),
 	{
 		displayName: 'Conversation ID',
 		name: 'conversationId',
 		type: 'string',
 		default: '',
 		placeholder: 'xgQQXg3hrtjh7AvZ',
-		description: 'The conversation to upload the file to. Leave empty to upload it without one.',
+		description: 'The conversation to upload the file to, for example xgQQXg3hrtjh7AvZ. Leave empty to upload it without one.',
 	},
 	optionsCollection([fileNameOption]),
 ];
@@ -22,21 +30,20 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('attachment', 'upload', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const file = await readInputBinaryFile(this, itemIndex);
-	assertFileAllowed(this.getNode(), file, { apiName: 'CityPay' });
-
 	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
-	// CityPay: multipart with the bytes in the required `file` field (API docs); the
-	// conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
+	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
 	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
-	const response = await cityPayApi.request(this, itemIndex, {
-		method: 'POST',
-		path: '/attachments',
-		multipart: { fields, files: [{ fieldName: 'file', file }] },
-		ifUnsure: {
-			outcome: 'The file may or may not have arrived in CityPay',
-			check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
-		},
+	return await sendInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } }, async (file) => {
+		// CityPay: multipart with the bytes in the required `file` field (API docs).
+		const response = await cityPayApi.request(this, itemIndex, {
+			method: 'POST',
+			path: '/attachments',
+			multipart: { fields, files: [{ fieldName: 'file', file }] },
+			ifUnsure: {
+				outcome: 'The file may or may not have arrived in CityPay',
+				check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
+			},
+		});
+		return [{ json: response.body as IDataObject }];
 	});
-	return [{ json: response.body as IDataObject }];
 }

@@ -1,11 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readInputBinaryFile } from '../../../shared/binaryInput';
-import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
+import type { UploadFile } from '../../../shared/binaryInput';
+import {
+	fileNameOption,
+	fileUrlProperty,
+	inputBinaryField,
+	inputTypeProperty,
+	optionsCollection,
+	showOnlyFor,
+} from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
-import type { MessageTypeChoice } from '../../rules';
-import { acceptFile, messageTypeFor } from '../../rules';
+import { sendInputFile } from '../../../shared/urlInput';
+import type { AcceptedFile, MessageTypeChoice } from '../../rules';
+import { acceptFile, HAPTIK_FILE_RULES, messageTypeFor } from '../../rules';
 import { haptikApi, UPLOAD_PATH } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -15,7 +23,9 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: "The user's ID in your system. Haptik must already know the user (register it with Haptik's user API first).",
+		placeholder: 'customer-4711',
+		description:
+			"The user's ID in your system, as registered with Haptik, for example customer-4711. Haptik must already know the user (register it with Haptik's user API first).",
 	},
 	{
 		displayName: 'Business ID',
@@ -24,9 +34,11 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: '1234',
-		description: 'Numeric ID of the Haptik channel or queue to log the message on',
+		description: 'Numeric ID of the Haptik channel or queue to log the message on, digits only, for example 1234',
 	},
+	inputTypeProperty('Haptik'),
 	inputBinaryField('The name of the input binary field containing the file to be sent'),
+	fileUrlProperty('Haptik'),
 	{
 		displayName: 'Message Type',
 		name: 'messageType',
@@ -37,12 +49,14 @@ const properties: INodeProperties[] = [
 			{ name: 'Image', value: 'image', description: 'Jpg, jpeg, png or gif (message type 1)' },
 		],
 		default: 'auto',
+		description: 'Whether Haptik shows the file as an image or a document. Auto decides from the file extension.',
 	},
 	optionsCollection([
 		{
 			...fileNameOption,
 			placeholder: 'report.pdf',
-			description: 'Name to send the file under, instead of the binary file name. Its extension decides the file type.',
+			description:
+				'Name to send the file under, for example report.pdf, instead of the binary file name or the name at the end of the File URL. Its extension decides the file type.',
 		},
 		{
 			displayName: 'Message Body',
@@ -50,7 +64,7 @@ const properties: INodeProperties[] = [
 			type: 'string',
 			default: '',
 			typeOptions: { rows: 2 },
-			description: 'Text sent with the file to the bot or agent',
+			description: 'Text sent with the file to the bot or agent, for example "Here is my invoice"',
 		},
 	]),
 ];
@@ -87,28 +101,33 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const choice = this.getNodeParameter('messageType', itemIndex, 'auto') as MessageTypeChoice;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	const file = await readInputBinaryFile(this, itemIndex);
-	const accepted = acceptFile(this.getNode(), file);
-	const messageType = messageTypeFor(this.getNode(), file, accepted, choice);
+	// Checked before any byte is sent, on what the binary data or the URL's host declares.
+	const decided: { accepted?: AcceptedFile; messageType?: string } = {};
+	const check = (candidate: UploadFile) => {
+		decided.accepted = acceptFile(this.getNode(), candidate);
+		decided.messageType = messageTypeFor(this.getNode(), candidate, decided.accepted, choice);
+	};
+	return await sendInputFile(this, itemIndex, { rules: HAPTIK_FILE_RULES, check }, async (file) => {
+		const { accepted, messageType } = decided as Required<typeof decided>;
+		// Haptik: auth_id, business_id, message_type, optional message_body, then the file (API docs).
+		const fields: MultipartField[] = [
+			['auth_id', authId],
+			['business_id', businessId],
+			['message_type', messageType],
+		];
+		const messageBody = (options.messageBody as string | undefined) ?? '';
+		if (messageBody !== '') fields.push(['message_body', messageBody]);
+		const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
 
-	// Haptik: auth_id, business_id, message_type, optional message_body, then the file (API docs).
-	const fields: MultipartField[] = [
-		['auth_id', authId],
-		['business_id', businessId],
-		['message_type', messageType],
-	];
-	const messageBody = (options.messageBody as string | undefined) ?? '';
-	if (messageBody !== '') fields.push(['message_body', messageBody]);
-	const files = [{ fieldName: 'file', file: { ...file, fileName: accepted.fileName } }];
-
-	const response = await haptikApi.request(this, itemIndex, {
-		method: 'POST',
-		path: UPLOAD_PATH,
-		multipart: { fields, files },
-		ifUnsure: {
-			outcome: 'The file may or may not have reached the Haptik conversation',
-			check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
-		},
+		const response = await haptikApi.request(this, itemIndex, {
+			method: 'POST',
+			path: UPLOAD_PATH,
+			multipart: { fields, files },
+			ifUnsure: {
+				outcome: 'The file may or may not have reached the Haptik conversation',
+				check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",
+			},
+		});
+		return [{ json: response.body as IDataObject }];
 	});
-	return [{ json: response.body as IDataObject }];
 }

@@ -23,17 +23,36 @@ const properties: INodeProperties[] = [
 		default: {},
 		description: 'How the contact is reached and found again',
 		options: [
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+				description: "The contact's email address, for example ada@example.com",
+			},
 			{
 				displayName: 'External Contact ID',
 				name: 'contact_id',
 				type: 'string',
 				default: '',
-				description: "The contact's ID in your own system, not an Invent contact ID",
+				description: "The contact's ID in your own system (not an Invent contact ID), for example crm-1042",
 			},
-			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
-			{ displayName: 'User ID', name: 'user_id', type: 'string', default: '', description: 'The user ID in your own system' },
+			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: "The contact's full name, for example Ada Lovelace" },
+			{
+				displayName: 'Phone',
+				name: 'phone',
+				type: 'string',
+				default: '',
+				description: "The contact's phone number in international format, for example +4915123456789",
+			},
+			{
+				displayName: 'User ID',
+				name: 'user_id',
+				type: 'string',
+				default: '',
+				description: 'The user ID in your own system, for example user-7781',
+			},
 		],
 	},
 	{
@@ -42,7 +61,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'seg_1, seg_2',
-		description: 'ID of the segment to add the contact to. Separate several IDs with commas.',
+		description: 'ID of the segment to add the contact to; separate several IDs with commas, for example seg_1, seg_2',
 	},
 ];
 

@@ -47,7 +47,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'https://example.com/files/document.pdf',
-		description: 'Public http(s) URL that Invent downloads the file from',
+		description:
+			'Public http(s) URL that Invent downloads the file from itself, for example https://example.com/files/report.pdf. Use this when the node runs as an AI tool.',
 		displayOptions: { show: { inputType: ['url'] } },
 	},
 	optionsCollection([

@@ -2,14 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiSession } from '../../../shared/apiClient';
-import type { BinaryFile } from '../../../shared/binaryInput';
+import type { UploadFile } from '../../../shared/binaryInput';
 import { readBinaryFile } from '../../../shared/binaryInput';
-import { optionsCollection, showOnlyFor } from '../../../shared/description';
+import { inputTypeProperty, optionsCollection, showOnlyFor } from '../../../shared/description';
 import type { MultipartField } from '../../../shared/multipart';
 import { isHttpUrl, splitList } from '../../../shared/parameters';
+import { openUrlFiles, splitUrlList } from '../../../shared/urlInput';
 import type { UploadAnswer, UploadedFile } from '../../rules';
 import {
 	assertFilesAllowed,
+	LEADWAY_FILE_RULES,
 	chunk,
 	LEADWAY_MAX_FILES_PER_REQUEST,
 	mergeUploadAnswers,
@@ -43,6 +45,18 @@ const properties: INodeProperties[] = [
 		default: '',
 		description: "ID of the location (sub-account). Leave empty to use the credential's Location ID.",
 	},
+	inputTypeProperty('Leadway'),
+	{
+		displayName: 'File URLs',
+		name: 'fileUrls',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/files/report.pdf, https://example.com/files/photo.jpg',
+		description:
+			'One or more public http(s) URLs of the files to upload, separated by commas or new lines, for example https://example.com/files/report.pdf. n8n downloads each without credentials and streams it straight to Leadway; each file is named after the end of its URL.',
+		displayOptions: { show: { inputType: ['url'] } },
+	},
 	{
 		displayName: 'Files',
 		name: 'filesFrom',
@@ -60,6 +74,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 		default: 'named',
+		displayOptions: { show: { inputType: ['binary'] } },
 		hint: 'Each file is one fileAttachment part. More than 5 files on one item are sent in several requests of at most 5, merged into one output item.',
 	},
 	{
@@ -70,7 +85,7 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		placeholder: 'data, invoice, photo',
 		hint: 'Comma-separated names of the input binary fields holding the files to upload',
-		displayOptions: { show: { filesFrom: ['named'] } },
+		displayOptions: { show: { inputType: ['binary'], filesFrom: ['named'] } },
 	},
 	optionsCollection([
 		{
@@ -119,7 +134,11 @@ function getAttachmentUrls(context: IExecuteFunctions, itemIndex: number, value:
 	return urls;
 }
 
-async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise<BinaryFile[]> {
+async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise<UploadFile[]> {
+	if (context.getNodeParameter('inputType', itemIndex, 'binary') === 'url') {
+		const urls = splitUrlList(context.getNodeParameter('fileUrls', itemIndex, ''));
+		return await openUrlFiles(context, itemIndex, urls, { rules: LEADWAY_FILE_RULES });
+	}
 	const filesFrom = context.getNodeParameter('filesFrom', itemIndex, 'named') as string;
 	let propertyNames: string[];
 	if (filesFrom === 'all') {
@@ -136,7 +155,7 @@ async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise
 		// An empty list still goes through readBinaryFile, which explains what to enter.
 		propertyNames = listed.length > 0 ? [...new Set(listed)] : [''];
 	}
-	const files: BinaryFile[] = [];
+	const files: UploadFile[] = [];
 	for (const propertyName of propertyNames) files.push(await readBinaryFile(context, itemIndex, propertyName));
 	return files;
 }
@@ -209,7 +228,7 @@ async function sendBatches(
 	itemIndex: number,
 	leadway: ApiSession<LeadwayCredentials>,
 	target: UploadTarget,
-	batches: BinaryFile[][],
+	batches: UploadFile[][],
 ): Promise<UploadAnswer[]> {
 	const answers: UploadAnswer[] = [];
 	const uploaded: UploadedFile[] = [];
@@ -249,9 +268,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = getUploadTarget(this, itemIndex, leadway.credentials, conversation);
 
 	const files = await readFiles(this, itemIndex);
-	assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
-	// Leadway: at most 5 files per request (API docs), so larger sets go in several requests.
-	const batches = chunk(files, LEADWAY_MAX_FILES_PER_REQUEST);
-	const answers = await sendBatches(this, itemIndex, leadway, target, batches);
-	return [{ json: mergeUploadAnswers(answers) }];
+	try {
+		assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
+		// Leadway: at most 5 files per request (API docs), so larger sets go in several requests.
+		const batches = chunk(files, LEADWAY_MAX_FILES_PER_REQUEST);
+		const answers = await sendBatches(this, itemIndex, leadway, target, batches);
+		return [{ json: mergeUploadAnswers(answers) }];
+	} finally {
+		for (const file of files) file.release?.();
+	}
 }

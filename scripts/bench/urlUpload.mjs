@@ -1,0 +1,104 @@
+// One bench line of its own (issue 14): a 200 MB file by URL through CityPay. A file host in
+// the bench process streams it; the node streams it on into the sink's upload. The figure is
+// how much more the n8n process's peak RSS grows than for a 1 KB file by URL (target ≤ ~32 MB).
+
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+
+const MB = 1024 * 1024;
+const BIG_BYTES = 200 * MB;
+const SMALL_BYTES = 1024;
+export const URL_TARGET_MB = 32;
+
+/** A generated file: `size` bytes of one random 1 MB block repeated; `sha256` as the sink will compute it. */
+function generatedFile(name, size, block) {
+	const hash = createHash('sha256');
+	for (let left = size; left > 0; left -= block.length) hash.update(block.subarray(0, Math.min(left, block.length)));
+	return { fileName: name, size, sha256: hash.digest('hex') };
+}
+
+/** Serves each file at /<name> with its Content-Length, written as the client reads it. */
+function startFileHost(files, block) {
+	const server = http.createServer((req, res) => {
+		const file = files.find((candidate) => req.url === `/${candidate.fileName}`);
+		if (!file) return void res.writeHead(404).end();
+		res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size) });
+		let left = file.size;
+		const pump = () => {
+			while (left > 0) {
+				const chunk = block.subarray(0, Math.min(left, block.length));
+				left -= chunk.length;
+				if (!res.write(chunk)) return void res.once('drain', pump);
+			}
+			res.end();
+		};
+		pump();
+	});
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Manual Trigger → `cityPayNode` uploading the file at `fileUrl` (Input Type URL). */
+function urlWorkflow(id, name, cityPayNode, fileUrl) {
+	const node = { ...cityPayNode, parameters: { ...cityPayNode.parameters, inputType: 'url', fileUrl } };
+	return {
+		id,
+		name,
+		active: false,
+		nodes: [
+			{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: `${id}-up`, position: [220, 0], ...node },
+		],
+		connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/**
+ * Starts the file host; returns the two workflows to import with the others, `measure` (runs
+ * both with the bench's `execute` and checks the sink got the bytes whole), `markdown(row)`
+ * and `stop()`.
+ */
+export async function startUrlBench(cityPayNode) {
+	const block = randomBytes(MB);
+	const big = generatedFile('big-by-url.bin', BIG_BYTES, block);
+	const small = generatedFile('small-by-url.bin', SMALL_BYTES, block);
+	const server = await startFileHost([big, small], block);
+	const base = `http://127.0.0.1:${server.address().port}`;
+	const workflows = {
+		urlSmall: urlWorkflow('benchUrlSmall', 'Bench: 1 KB by URL → CityPay', cityPayNode, `${base}/${small.fileName}`),
+		urlBig: urlWorkflow('benchUrlBig', 'Bench: 200 MB by URL → CityPay', cityPayNode, `${base}/${big.fileName}`),
+	};
+	return {
+		workflows,
+		async measure(execute, verifyUploads, nodeTask) {
+			const baseline = await execute('urlSmall', 'filesystem');
+			const measured = await execute('urlBig', 'filesystem');
+			const check = verifyUploads(measured.sinkState, 'citypay', [big]);
+			const addedKb = measured.result.peakKb - baseline.result.peakKb;
+			return {
+				nodeMs: nodeTask(measured.result.run, cityPayNode.name)?.executionTime,
+				peakKb: measured.result.peakKb,
+				baselineKb: baseline.result.peakKb,
+				addedKb,
+				verified: check.ok && verifyUploads(baseline.sinkState, 'citypay', [small]).ok,
+				problems: check.problems,
+			};
+		},
+		markdown(row) {
+			const mb = (kb) => (kb / 1024).toFixed(0);
+			return [
+				'',
+				'## A file by URL (Input Type URL)',
+				'',
+				`One 200 MB file by URL through CityPay, streamed from a file host into the upload (filesystem mode). "Added" is the n8n process's peak RSS minus that of the same workflow with a 1 KB file by URL; the target is at most ${URL_TARGET_MB} MB.`,
+				'',
+				'| case | node time | peak RSS | added | verified |',
+				'|---|---|---|---|---|',
+				`| 200 MB by URL → CityPay | ${row.nodeMs} ms | ${mb(row.peakKb)} MB | ${mb(row.addedKb)} MB | ${row.verified ? 'yes' : `NO: ${row.problems.join('; ')}`} |`,
+				'',
+			].join('\n');
+		},
+		stop: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}
