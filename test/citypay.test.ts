@@ -3,6 +3,7 @@ import { sha256 } from './doubles/httpDouble';
 import { testCredential } from './harness/credentialTest';
 import type { FixtureItem, RunResult } from './harness/engine';
 import { readOutputBinary, runNode, useBinaryDataMode } from './harness/engine';
+import { isStreamLike, watchBuffers } from './harness/bufferWatch';
 import { bytesOfSize, fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
@@ -321,6 +322,20 @@ describe('Attachment → Download', () => {
 		} finally {
 			await host.stop();
 		}
+	});
+
+	it('streams a 20 MB file from the file host into binary data byte for byte, never as one buffer', async () => {
+		const big = bytesOfSize(20 * 1024 * 1024, 11);
+		Object.assign(citypay.attachments[0], { filename: 'recording.mp4', file_type: 'video/mp4', bytes: big });
+		citypay.fileHost = fileHost;
+		const { result, stored, largestBuffer } = await watchBuffers(async () => await run({ operation: 'download', attachmentId: id }));
+
+		expect(result.error).toBeUndefined();
+		expect(stored).toHaveLength(1);
+		expect(isStreamLike(stored[0])).toBe(true);
+		expect(largestBuffer).toBeLessThan(1024 * 1024);
+		expect(result.items[0].binary!.data).toMatchObject({ fileName: 'recording.mp4', mimeType: 'video/mp4' });
+		expect(sha256(await readOutputBinary(result.items[0]))).toBe(sha256(big));
 	});
 
 	it('refuses an empty output field before sending', async () => {

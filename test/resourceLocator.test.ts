@@ -132,7 +132,7 @@ describe('CityPay: attachment list search', () => {
 
 	it('refuses an unusable Base URL before any request', async () => {
 		await expect(search(undefined, undefined, undefined, 'ftp://files.example')).rejects.toMatchObject({
-			message: 'Base URL in the CityPay credential is not an http:// or https:// URL',
+			message: expect.stringMatching(/^Base URL in the CityPay credential is not an http:\/\/ or https:\/\/ URL/),
 		});
 		expect(citypay.requests).toHaveLength(0);
 	});
@@ -170,6 +170,13 @@ describe('CityPay: saved Attachment IDs', () => {
 			const method = { get: 'GET', rename: 'PUT', download: 'GET', delete: 'DELETE' }[operation]!;
 			expect(citypay.requestsTo(method, new RegExp(`^/attachments/${attachment.id}$`))).toHaveLength(1);
 		});
+	});
+
+	it('By ID takes one path segment: n8n flags an ID with "/" before the node runs', async () => {
+		await expect(run({ operation: 'get', attachmentId: { __rl: true, mode: 'id', value: 'abc/../x' } })).rejects.toThrow(
+			/Enter an attachment ID without spaces or "\/", "\?" and "#"/,
+		);
+		expect(citypay.requests).toHaveLength(0);
 	});
 
 	it('refuses an ID mapped to an empty value before sending, naming the field', async () => {

@@ -7,6 +7,7 @@ import {
 	MAX_RETRY_WAIT_MS,
 	backoffDelay,
 	parseRetryAfter,
+	rateLimitRetryAfter,
 	runWithRetries,
 	shouldRetry,
 	wasDropped,
@@ -198,5 +199,26 @@ describe('runWithRetries', () => {
 		);
 		expect(result).toMatchObject({ ok: false, attempts: 1, cancelled: true });
 		expect(attempts).toBe(1);
+	});
+});
+
+describe('rateLimitRetryAfter (X-RateLimit-* headers without Retry-After)', () => {
+	const headers = (values: Record<string, string>) => (name: string) => values[name];
+
+	it.each([
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '10000' }, '10'],
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '250' }, '0.25'],
+		[{ 'x-ratelimit-remaining': '3', 'x-ratelimit-interval-milliseconds': '10000' }, undefined],
+		[{ 'x-ratelimit-remaining': '0' }, undefined],
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '' }, undefined],
+		[{ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': 'soon' }, undefined],
+		[{}, undefined],
+	])('%j gives Retry-After %s', (values, expected) => {
+		expect(rateLimitRetryAfter(headers(values))).toBe(expected);
+	});
+
+	it('is capped like Retry-After', () => {
+		const wait = parseRetryAfter(rateLimitRetryAfter(headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '600000' })));
+		expect(backoffDelay({ retry: 0, retryAfterMs: wait })).toBe(MAX_RETRY_WAIT_MS);
 	});
 });

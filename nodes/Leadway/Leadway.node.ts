@@ -4,6 +4,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as conversation from './actions/conversation';
+import * as message from './actions/message';
+import { searchConversations } from './methods/listSearch';
 import { testLeadwayCredential } from './transport';
 
 export class Leadway implements INodeType {
@@ -13,11 +15,10 @@ export class Leadway implements INodeType {
 		icon: { light: 'file:../../icons/leadway.svg', dark: 'file:../../icons/leadway.dark.svg' },
 		group: ['output'],
 		version: 1,
-		// What the node does, as a person would say it, by resource:operation; the
-		// conversation:get/getMany and message:* entries wait for those operations.
+		// What the node does, as a person would say it, by resource:operation.
 		subtitle:
 			'={{ { "conversation:upload": "Upload files to conversation", "conversation:getMany": "Search conversations", "conversation:get": "Get conversation", "message:send": "Send message", "message:getMany": "Get many messages" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
-		description: 'Upload files to conversations in Leadway',
+		description: 'Send messages with files, search conversations and read messages in Leadway',
 		defaults: { name: 'Leadway' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,19 +31,24 @@ export class Leadway implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Conversation', value: 'conversation' }],
+				options: [
+					{ name: 'Conversation', value: 'conversation' },
+					{ name: 'Message', value: 'message' },
+				],
 				default: 'conversation',
 			},
 			...conversation.description,
+			...message.description,
 			requestOptionsProperty,
 		],
 	};
 
 	methods = {
 		credentialTest: { leadwayApiTest: testLeadwayCredential },
+		listSearch: { searchConversations },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperations(this, { conversation });
+		return await routeOperations(this, { conversation, message });
 	}
 }

@@ -22,6 +22,9 @@ export const LEADWAY_EXTENSIONS = [
 	'wav',
 ] as const;
 
+/** Leadway: message channels of `POST /conversations/messages` (API docs; RCS and TIKTOK from newer docs). */
+export const LEADWAY_MESSAGE_TYPES = ['SMS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'RCS', 'TIKTOK'];
+
 /** Leadway: at most 5 files per upload request (API docs). */
 export const LEADWAY_MAX_FILES_PER_REQUEST = 5;
 
@@ -111,9 +114,11 @@ export function mergeUploadAnswers(answers: UploadAnswer[]): IDataObject {
 		}
 		if (answer.twilioMediaSids) twilioMediaSids = [...(twilioMediaSids ?? []), ...answer.twilioMediaSids];
 	}
+	// `files` (a list) comes first: `$json.files[0].url` reads well, while a file name with a
+	// dot as a key of `uploadedFiles` needs bracket notation. `uploadedFiles` stays for workflows using it.
 	return {
-		uploadedFiles,
 		files: files as unknown as IDataObject[],
+		uploadedFiles,
 		...(twilioMediaSids ? { twilioMediaSids } : {}),
 	};
 }
@@ -146,6 +151,32 @@ export function withUploadProgress(
 	error.description = [
 		`Already uploaded, do not send again: ${describeUploaded(sent)}.`,
 		`Not uploaded: ${progress.notSent.map((file) => file.fileName).join(', ')}.`,
+		error.description ?? '',
+	]
+		.join(' ')
+		.trim();
+	return error;
+}
+
+/**
+ * The files were uploaded but the message that carries them failed: the error lists their
+ * URLs, so a re-run can send them as Attachment URLs instead of uploading them again.
+ */
+export function withUploadedUrls(
+	node: INode,
+	itemIndex: number,
+	caught: unknown,
+	uploaded: UploadedFile[],
+): NodeApiError | NodeOperationError {
+	const error =
+		caught instanceof NodeApiError || caught instanceof NodeOperationError
+			? caught
+			: new NodeOperationError(node, caught as Error, { itemIndex });
+	if (uploaded.length === 0) return error;
+	error.message = `${error.message} (the ${uploaded.length === 1 ? 'file was' : `${uploaded.length} files were`} uploaded, the message was not sent)`;
+	error.description = [
+		`Already uploaded to Leadway: ${describeUploaded(uploaded)}.`,
+		'To send the message without uploading the files again, set Files to None and add these URLs under Options > Attachment URLs.',
 		error.description ?? '',
 	]
 		.join(' ')

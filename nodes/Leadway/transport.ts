@@ -1,5 +1,6 @@
 import { createApiClient } from '../shared/apiClient';
 import { credentialProbe } from '../shared/credentialProbe';
+import { fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
 import { LEADWAY_EXTENSIONS } from './rules';
 
@@ -64,3 +65,10 @@ export const testLeadwayCredential = credentialProbe({
 	},
 	errorMessage: leadwayMessage,
 });
+
+/** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
+export const LEADWAY_FILES = fileServerTarget(
+	'Leadway',
+	'leadwayApi',
+	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
+);

@@ -63,12 +63,9 @@ export interface ApiClient<Credentials> {
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
 	request(context: IExecuteFunctions, itemIndex: number, request: ClientRequest): Promise<ApiResponse>;
-	/** Sends one read for a list search in the editor (a resource locator's "From List"). */
-	search(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse>;
+	/** Sends one request for the editor (a list search), with the default Request Options. */
+	listRequest(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse>;
 }
-
-/** The editor waits for a list: it gets one retry and an answer within 30 seconds, not a run's patience. */
-const SEARCH_POLICY: RequestPolicy = { ...DEFAULT_REQUEST_POLICY, maxRetries: 1, timeoutMs: 30_000 };
 
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
 function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' | 'headers'> {
@@ -96,8 +93,15 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
 	const target: ApiTarget = { apiName, credentialType, describeRefusal };
 
-	function sender(context: RequestContext, credentials: Credentials, policy: RequestPolicy, itemIndex?: number) {
-		return async (request: ClientRequest) =>
+	async function open(
+		context: RequestContext,
+		itemIndex: number,
+		policyOf: () => RequestPolicy,
+	): Promise<ApiSession<Credentials>> {
+		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
+		assertCredentialFields(context, itemIndex, credentials, credentialRules);
+		const policy = policyOf();
+		const send = async (request: ClientRequest) =>
 			await sendApiRequest(
 				context,
 				target,
@@ -113,25 +117,18 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 				},
 				itemIndex,
 			);
+		return { credentials, policy, request: send };
 	}
 
-	async function session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>> {
-		const credentials = await context.getCredentials<Credentials>(credentialType, itemIndex);
-		assertCredentialFields(context.getNode(), itemIndex, credentials, credentialRules);
-		const policy = getRequestPolicy(context, itemIndex);
-		return { credentials, policy, request: sender(context, credentials, policy, itemIndex) };
-	}
-
-	async function search(context: ILoadOptionsFunctions, request: ClientRequest): Promise<ApiResponse> {
-		const credentials = await context.getCredentials<Credentials>(credentialType);
-		assertCredentialFields(context.getNode(), undefined, credentials, credentialRules);
-		return await sender(context, credentials, SEARCH_POLICY)(request);
-	}
+	const session = async (context: IExecuteFunctions, itemIndex: number) =>
+		await open(context, itemIndex, () => getRequestPolicy(context, itemIndex));
 
 	return {
 		credentialRules,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
-		search,
+		// A list search has no items; errors name item 0, the item the editor shows.
+		listRequest: async (context, request) =>
+			await (await open(context, 0, () => DEFAULT_REQUEST_POLICY)).request(request),
 	};
 }

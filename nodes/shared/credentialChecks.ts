@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isHttpUrl } from './parameters';
@@ -63,21 +63,18 @@ export function credentialFieldProblem(
 	return undefined;
 }
 
-/**
- * Throws a NodeOperationError naming the credential field, and the item in a run, when the
- * credential cannot be used. A list search in the editor has no item.
- */
+/** Throws a NodeOperationError naming the item and the credential field when the credential cannot be used. */
 export function assertCredentialFields(
-	node: INode,
-	itemIndex: number | undefined,
+	context: Pick<IExecuteFunctions, 'getNode'>,
+	itemIndex: number,
 	credentials: object,
 	rules: CredentialFieldRules,
 ): void {
 	const found = credentialFieldProblem(credentials, rules);
 	if (!found) return;
 	throw new NodeOperationError(
-		node,
-		`${found.field} in the ${rules.apiName} credential ${found.problem}${itemIndex === undefined ? '' : ` on item ${itemIndex}`}`,
+		context.getNode(),
+		`${found.field} in the ${rules.apiName} credential ${found.problem} on item ${itemIndex}`,
 		{ itemIndex, description: `Edit the ${rules.apiName} credential and fix ${found.field}: ${found.fix}` },
 	);
 }

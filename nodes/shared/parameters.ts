@@ -2,9 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
- * Reads an ID parameter (a string, or a resource locator's value) and returns it URL-encoded
- * as one path segment. An empty ID is refused before any request, naming the parameter,
- * since it would change the route.
+ * Reads an ID parameter and returns it URL-encoded as one path segment. An empty ID is
+ * refused before any request, naming the parameter, since it would change the route.
  */
 export function getPathId(
 	context: IExecuteFunctions,
@@ -12,6 +11,7 @@ export function getPathId(
 	displayName: string,
 	itemIndex: number,
 ): string {
+	// extractValue: a resource locator gives its value; a plain string passes through as it is.
 	const raw = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as string | number;
 	const id = String(raw ?? '').trim();
 	if (id === '') {

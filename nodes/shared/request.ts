@@ -17,11 +17,11 @@ import {
 } from './errors';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
-import { runWithRetries } from './retry';
+import { rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
-/** Where a request is sent from: a node's run, or the editor's list search behind a resource locator. */
+/** Where a request is sent from: a node's execution, or the editor loading a list (a list search). */
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 export interface ApiRequest {
@@ -93,8 +93,30 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
 }
 
 /** A streamed body is consumed by its first send; it cannot be sent again. */
-function isStream(body: unknown): body is { pipe: unknown; destroy?: () => void } {
+export function isStream(body: unknown): body is AsyncIterable<unknown> & { pipe: unknown; destroy?: () => void } {
 	return body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
+
+/** An error page is short; anything beyond this is not read, so a refused download is never held whole. */
+const MAX_ERROR_TEXT_BYTES = 64 * 1024;
+
+/** The start of a streamed error answer as text; the rest of the stream is dropped. */
+async function readErrorText(stream: AsyncIterable<unknown> & { destroy?: () => void }): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of stream) {
+			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			chunks.push(bytes);
+			size += bytes.length;
+			if (size >= MAX_ERROR_TEXT_BYTES) break;
+		}
+	} catch {
+		// A broken error answer still gets its status reported.
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks).subarray(0, MAX_ERROR_TEXT_BYTES).toString('utf8');
 }
 
 /** Closes the files a streamed body still holds open after a failed attempt. */
@@ -130,8 +152,7 @@ async function exchange(
 ): Promise<ApiResponse> {
 	const { policy, buildBody, authenticated, itemIndex } = control;
 	const node = context.getNode();
-	// A list search in the editor has no run to cancel.
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const method = options.method ?? 'GET';
 
 	const result = await runWithRetries<ApiResponse>(
@@ -167,7 +188,11 @@ async function exchange(
 				return { ok: false, outcome: { kind: 'network', code }, error };
 			}
 			if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
-				const retryAfter = headerValue(response.headers, 'retry-after');
+				const retryAfter =
+					headerValue(response.headers, 'retry-after') ??
+					rateLimitRetryAfter((name) => headerValue(response.headers, name));
+				// A streamed answer (a download) is read only as far as an error message needs.
+				if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
 				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
 			}
 			return { ok: true, value: response };
@@ -256,12 +281,13 @@ export interface FileRequest {
 }
 
 /**
- * Fetches one hop of a file download as raw bytes, without following redirects, so the
- * caller decides for each hop whether the credential may go along. A 3xx comes back as a
- * response (see its `location` header); 4xx and 5xx become refusals as in sendApiRequest.
+ * Fetches one hop of a file download as a stream (the body is never held whole), without
+ * following redirects, so the caller decides for each hop whether the credential may go
+ * along. A 3xx comes back as a response (see its `location` header); 4xx and 5xx become
+ * refusals as in sendApiRequest.
  */
 export async function sendFileRequest(
-	context: RequestContext,
+	context: IExecuteFunctions,
 	target: ApiTarget,
 	request: FileRequest,
 	itemIndex?: number,
@@ -269,7 +295,7 @@ export async function sendFileRequest(
 	return await exchange(
 		context,
 		target,
-		{ method: 'GET', url: request.url, encoding: 'arraybuffer', disableFollowRedirect: true },
+		{ method: 'GET', url: request.url, encoding: 'stream', disableFollowRedirect: true },
 		{ policy: request.policy ?? DEFAULT_REQUEST_POLICY, authenticated: request.authenticated, itemIndex },
 	);
 }

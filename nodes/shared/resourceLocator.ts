@@ -13,6 +13,8 @@ export interface ResourceLocatorOptions {
 	noun: string;
 	/** A regex a whole ID must match, with what to do when it does not. Without one, any single path segment is accepted. */
 	idFormat?: { regex: string; errorMessage: string };
+	/** Whether the ID must be given (default true). */
+	required?: boolean;
 }
 
 /**
@@ -21,12 +23,13 @@ export interface ResourceLocatorOptions {
  * plain string saved by an earlier version of the node as it is.
  */
 export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeProperties {
-	const { displayName, name, description, searchListMethod, idPlaceholder, noun, idFormat } = options;
+	const { displayName, name, description, searchListMethod, idPlaceholder, noun, idFormat, required = true } = options;
+	const article = /^[aeiou]/i.test(noun) ? 'an' : 'a';
 	return {
 		displayName,
 		name,
 		type: 'resourceLocator',
-		required: true,
+		required,
 		default: { mode: 'list', value: '' },
 		description,
 		modes: [
@@ -34,7 +37,7 @@ export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeP
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: `Select ${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}...`,
+				placeholder: `Select ${article} ${noun}...`,
 				typeOptions: { searchListMethod, searchable: true },
 			},
 			{
@@ -46,9 +49,10 @@ export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeP
 					{
 						type: 'regex',
 						properties: idFormat ?? {
-							// An ID becomes one segment of the request path.
-							regex: '[^\\s/?#]+',
-							errorMessage: `Enter a ${noun} ID without spaces or "/", "?" and "#"`,
+							// An ID becomes one segment of the request path (trimmed). Blank passes here: an
+							// optional locator may stay empty, and the node names an empty required one.
+							regex: '\\s*[^\\s/?#]*\\s*',
+							errorMessage: `Enter ${article} ${noun} ID without spaces or "/", "?" and "#"`,
 						},
 					},
 				],

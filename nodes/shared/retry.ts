@@ -80,6 +80,17 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * A wait the API's rate-limit headers ask for when it sent no Retry-After: with
+ * `X-RateLimit-Remaining: 0`, the window of `X-RateLimit-Interval-Milliseconds` (Leadway,
+ * LeadConnector API docs). Given in Retry-After's form (seconds), so it is capped the same way.
+ */
+export function rateLimitRetryAfter(header: (name: string) => string | undefined): string | undefined {
+	if (header('x-ratelimit-remaining')?.trim() !== '0') return undefined;
+	const intervalMs = header('x-ratelimit-interval-milliseconds')?.trim() ?? '';
+	return /^\d+$/.test(intervalMs) ? String(Number(intervalMs) / 1000) : undefined;
+}
+
 export interface BackoffOptions {
 	/** 0-based index of the retry about to happen. */
 	retry: number;

@@ -28,6 +28,7 @@ import {
 import { sandboxCredentials, startSandbox } from '../../scripts/sandbox.mjs';
 import { openBrowser, screenshot, signIn } from './browser.mjs';
 import { VENDORS, branch, errorModeWorkflows } from './errorModeWorkflows.mjs';
+import { formTriggerOf, publishFormWorkflows, submitForm } from './formTrigger.mjs';
 
 const require = createRequire(import.meta.url);
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -95,6 +96,8 @@ function sandboxMark({ invent, haptik, citypay, leadway }) {
 		haptikUploads: haptik.double.uploads.length,
 		cityPayRequests: citypay.double.requests.length,
 		leadwayUploads: leadway.double.uploads.length,
+		leadwaySent: leadway.double.sentMessages.length,
+		leadwayRequests: leadway.double.requests.length,
 	};
 }
 
@@ -105,6 +108,11 @@ function receivedSince({ invent, haptik, citypay, leadway }, mark) {
 		inventFiles: invent.double.files.slice(mark.inventFiles),
 		haptikUploads: haptik.double.uploads.slice(mark.haptikUploads),
 		leadwayUploads: leadway.double.uploads.slice(mark.leadwayUploads),
+		leadwaySent: leadway.double.sentMessages.slice(mark.leadwaySent),
+		leadwayRequestsTo: (method, pathPattern) =>
+			leadway.double.requests
+				.slice(mark.leadwayRequests)
+				.filter((request) => request.method === method && pathPattern.test(request.path)),
 		cityPayRequestsTo: (method, pathPattern) =>
 			cityPayRequests.filter((request) => request.method === method && pathPattern.test(request.path)),
 	};
@@ -153,6 +161,45 @@ const EXPECTATIONS = {
 		expect(upload.fields).toEqual(expect.arrayContaining([['conversationId', 'conv_example_1']]));
 		expect(upload.files.map((file) => [file.fileName, file.sha256])).toEqual(made.map((file) => [file.fileName, sha256(file.bytes)]));
 	},
+	'leadway-form-send.json': async (run, received) => {
+		const { Document: submitted } = FORM_SUBMISSIONS['leadway-form-send.json'];
+		expect(received.leadwayUploads).toHaveLength(1);
+		const [upload] = received.leadwayUploads;
+		expect(upload.fields).toEqual([
+			['contactId', 'contact_ben'],
+			['locationId', expect.any(String)],
+		]);
+		expect(upload.files.map((file) => [file.fileName, file.sha256])).toEqual([[submitted.fileName, sha256(submitted.bytes)]]);
+		expect(received.leadwaySent).toHaveLength(1);
+		const [sent] = received.leadwaySent;
+		expect(sent.body).toMatchObject({ type: 'Email', contactId: 'contact_ben', subject: 'Your signed contract' });
+		expect(sent.body.attachments).toEqual([expect.stringMatching(/\/contract\.pdf$/)]);
+		expect(firstJson(run, 'Email Document')).toMatchObject({ messageId: sent.messageId, attachments: sent.body.attachments });
+	},
+	'leadway-messages.json': async (run, received) => {
+		expect(firstJson(run, 'Find Conversation')).toMatchObject({ fullName: 'Ana Souza', email: 'ana.souza@example.com' });
+		const withFiles = outputItems(run, 'Get Messages with Attachments').filter((item) => item.binary);
+		expect(withFiles).toHaveLength(1);
+		const { binary } = withFiles[0];
+		expect([binary.attachment_0, binary.attachment_1].map((file) => [file.fileName, file.mimeType])).toEqual([
+			['contract-signed.pdf', 'application/pdf'],
+			['site-photo.png', 'image/png'],
+		]);
+		const files = received.leadwayRequestsTo('GET', /^\/files\//);
+		expect(files.map((request) => request.path)).toEqual(['/files/contract-signed.pdf', '/files/site-photo.png']);
+		// Both files are on Leadway's own origin, which requires the token.
+		for (const request of files) expect(request.headers.authorization).toMatch(/^Bearer /);
+		expect(Number(binary.attachment_0.fileSize.replace(/\D/g, ''))).toBeGreaterThan(0);
+	},
+};
+
+/** What each Form Trigger example is submitted with (its form's real endpoint), by field label. */
+const FORM_SUBMISSIONS = {
+	'leadway-form-send.json': {
+		'Contact ID': 'contact_ben',
+		Subject: 'Your signed contract',
+		Document: { fileName: 'contract.pdf', mimeType: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n% contract from the form\n%%EOF\n') },
+	},
 };
 
 /** The binary data modes the examples run in: n8n's default in regular mode, and in queue mode. */
@@ -188,6 +235,8 @@ describe('the package in a real n8n', () => {
 		await importWorkflow(userFolder, workflowsFile);
 		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
 		session = await setupOwner(n8n.url);
+		// A Form Trigger listens only once its workflow is published.
+		await publishFormWorkflows(session, examples.map((example) => example.workflow));
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s, user folder ${userFolder}`);
 	}, 15 * 60 * 1000);
 
@@ -219,10 +268,13 @@ describe('the package in a real n8n', () => {
 			'example %s runs green against the sandbox',
 			async (file, workflow) => {
 				const mark = sandboxMark(sandbox.services);
-				// Throws with n8n's output unless the run finished with status success.
-				const run = await executeWorkflow(userFolder, workflow.id, {
-					env: { ...N8N_ENV, N8N_DEFAULT_BINARY_DATA_MODE: binaryMode },
-				});
+				// Throws with n8n's output unless the run finished with status success. A Form
+				// Trigger example runs in the started n8n (its binary mode), submitted through its form.
+				const run = formTriggerOf(workflow)
+					? await submitForm(n8n.url, session, workflow, FORM_SUBMISSIONS[file])
+					: await executeWorkflow(userFolder, workflow.id, {
+							env: { ...N8N_ENV, N8N_DEFAULT_BINARY_DATA_MODE: binaryMode },
+						});
 				expect(run.status).toBe('success');
 				expect(Object.keys(run.data.resultData.runData).sort()).toEqual(workflow.nodes.map((node) => node.name).sort());
 				await EXPECTATIONS[file](run, receivedSince(sandbox.services, mark), sandbox.services);
@@ -235,6 +287,26 @@ describe('the package in a real n8n', () => {
 			5 * 60 * 1000,
 		);
 	});
+
+	test('the Leadway Conversation ID list (From List) searches conversations through the editor\'s API', async () => {
+		const { id, name } = sandboxCredentials(sandbox).find((credential) => credential.type === 'leadwayApi');
+		const search = async (filter) =>
+			await session.post('/rest/dynamic-node-parameters/resource-locator-results', {
+				path: 'parameters.conversationId',
+				nodeTypeAndVersion: { name: `${PACKAGE.name}.leadway`, version: 1 },
+				currentNodeParameters: { resource: 'conversation', operation: 'get', conversationId: { __rl: true, mode: 'list', value: '' } },
+				methodName: 'searchConversations',
+				credentials: { leadwayApi: { id, name } },
+				...(filter === undefined ? {} : { filter }),
+			});
+		const { data: matching } = await search('okafor');
+		// The form example may have sent Ben a message by now: its text is the entry's description.
+		expect(matching.results).toEqual([
+			expect.objectContaining({ name: expect.stringMatching(/^Ben Okafor \(conv_/), value: expect.stringMatching(/^conv_/) }),
+		]);
+		const { data: all } = await search();
+		expect(all.results.map((result) => result.name.split(' (')[0])).toEqual(expect.arrayContaining(['Ana Souza', 'Ben Okafor', 'Chloe Martin']));
+	}, 60 * 1000);
 
 	describe('On Error settings', () => {
 		const routed = [];

@@ -11,6 +11,7 @@ import {
 	BinaryDataService,
 	ErrorReporter,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
@@ -337,22 +338,37 @@ export interface RunResult {
 
 const NODE_NAME = 'Node Under Test';
 
+/** The node types a test workflow knows, and the node under test as the workflow holds it (with its credentials). */
+function nodeUnderTest(pkg: LoadedPackage, node: NodeUnderTest): { nodeTypes: TestNodeTypes; node: INode } {
+	const types = new Map(pkg.nodeTypes);
+	types.set('test.fileSource', new FileSource());
+	const nodeTypes = new TestNodeTypes(types);
+	const fullType = `${pkg.packageName}.${node.type}`;
+	const credentials: INode['credentials'] = {};
+	for (const { name } of nodeTypes.getByNameAndVersion(fullType).description.credentials ?? []) {
+		credentials[name] = { id: `${name}-id`, name: `${name} account` };
+	}
+	return {
+		nodeTypes,
+		node: {
+			id: 'under-test',
+			name: NODE_NAME,
+			type: fullType,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: node.parameters as INode['parameters'],
+			credentials,
+			onError: node.onError ?? (node.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
+		},
+	};
+}
+
 /** Runs `File Source → node under test` through WorkflowExecute and returns the node's output. */
 export async function runNode({ pkg, node, input, credentials }: RunOptions): Promise<RunResult> {
 	const fixtureKey = `fixture-${++fixtureCounter}`;
 	fixtures.set(fixtureKey, input);
 
-	const types = new Map(pkg.nodeTypes);
-	types.set('test.fileSource', new FileSource());
-	const nodeTypes = new TestNodeTypes(types);
-	const fullType = `${pkg.packageName}.${node.type}`;
-	const nodeType = nodeTypes.getByNameAndVersion(fullType);
-
-	const credentialsOfNode: INode['credentials'] = {};
-	for (const { name } of nodeType.description.credentials ?? []) {
-		credentialsOfNode[name] = { id: `${name}-id`, name: `${name} account` };
-	}
-
+	const { nodeTypes, node: nodeInWorkflow } = nodeUnderTest(pkg, node);
 	const nodes: INode[] = [
 		{
 			id: 'source',
@@ -362,16 +378,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 			position: [0, 0],
 			parameters: { fixture: fixtureKey },
 		},
-		{
-			id: 'under-test',
-			name: NODE_NAME,
-			type: fullType,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: node.parameters as INode['parameters'],
-			credentials: credentialsOfNode,
-			onError: node.onError ?? (node.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow'),
-		},
+		nodeInWorkflow,
 	];
 	const connections = {
 		'File Source': { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
@@ -429,4 +436,22 @@ export async function readOutputBinary(item: INodeExecutionData, property = 'dat
 	const binary = item.binary?.[property];
 	if (!binary) throw new Error(`Output item has no binary property ${property}`);
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
+}
+
+/**
+ * The editor's context for a node's list search or load options (n8n-core's LoadOptionsContext),
+ * with the node's parameters as the editor has them and credentials applied as in a run.
+ */
+export function loadOptionsContext({
+	pkg,
+	node,
+	credentials,
+}: Omit<RunOptions, 'input'>): LoadOptionsContext {
+	const { nodeTypes, node: editorNode } = nodeUnderTest(pkg, node);
+	const workflow = new Workflow({ id: 'test-workflow', nodes: [editorNode], connections: {}, active: false, nodeTypes });
+	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
+	const additionalData = buildAdditionalData(credentialsHelper);
+	// The editor sends the node's current parameters along with a list search.
+	additionalData.currentNodeParameters = editorNode.parameters;
+	return new LoadOptionsContext(workflow, editorNode, additionalData, 'parameters.conversationId');
 }

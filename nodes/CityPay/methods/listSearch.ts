@@ -33,7 +33,7 @@ export async function searchAttachments(
 	let cursor = paginationToken || undefined;
 	for (let pages = 0; pages < PAGES_PER_SEARCH; pages++) {
 		const qs: IDataObject = { limit: PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) };
-		const response = await cityPayApi.search(this, { method: 'GET', path: '/attachments', qs });
+		const response = await cityPayApi.listRequest(this, { method: 'GET', path: '/attachments', qs });
 		const page = readAttachmentPage(this.getNode(), response.body);
 		results.push(
 			...page.data

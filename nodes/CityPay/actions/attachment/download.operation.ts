@@ -20,15 +20,6 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('attachment', 'download', properties);
 
-function lastPathSegment(url: string): string | undefined {
-	try {
-		const segment = new URL(url).pathname.split('/').pop();
-		return segment ? decodeURIComponent(segment) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
 	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
@@ -49,10 +40,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const file = await downloadAttachmentFile(this, itemIndex, fileUrl.trim());
-	const fileName =
-		(typeof attachment.filename === 'string' && attachment.filename.trim()) || lastPathSegment(fileUrl) || 'attachment';
-	const mimeType = (typeof attachment.file_type === 'string' && attachment.file_type.trim()) || file.contentType;
-	const binary = await this.helpers.prepareBinaryData(file.bytes, fileName, mimeType);
+	const binary = await downloadAttachmentFile(this, itemIndex, fileUrl.trim(), {
+		fileName: typeof attachment.filename === 'string' ? attachment.filename.trim() : undefined,
+		mimeType: typeof attachment.file_type === 'string' ? attachment.file_type.trim() : undefined,
+	});
 	return [{ json: attachment, binary: { [propertyName]: binary } }];
 }

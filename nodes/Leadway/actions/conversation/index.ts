@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
 
-export { upload };
+export { get, getMany, upload };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +15,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['conversation'] } },
 		options: [
 			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a conversation by its ID',
+				action: 'Get a conversation',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'Search the conversations of a location',
+				action: 'Search conversations',
+			},
+			{
 				name: 'Upload',
 				value: 'upload',
 				description: 'Upload files to a conversation',
@@ -21,5 +35,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'upload',
 	},
+	...get.description,
+	...getMany.description,
 	...upload.description,
 ];

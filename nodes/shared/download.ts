@@ -1,0 +1,129 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { describeRefusalWith } from './errors';
+import { joinUrl } from './parameters';
+import type { ApiTarget } from './request';
+import { isStream, sendFileRequest } from './request';
+import type { RequestPolicy } from './requestOptions';
+
+/** Redirects followed for one download, as browsers cap them too. */
+const MAX_DOWNLOAD_REDIRECTS = 5;
+
+/**
+ * Who answers for a file's bytes: a file server (the API's own host or another), worded as
+ * such, with `whenGone` as the fix for 403, 404 and 410 (an expired or removed file).
+ */
+export function fileServerTarget(apiName: string, credentialType: string, whenGone: string): ApiTarget {
+	return {
+		apiName,
+		credentialType,
+		describeRefusal: describeRefusalWith({
+			apiName: 'The file server',
+			errorMessage: ['message', 'error'],
+			fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
+			fixes: { 403: whenGone, 404: whenGone, 410: whenGone },
+		}),
+	};
+}
+
+/** Where a download starts from: the API whose credential may go along, and only to its own origin. */
+export interface DownloadSource {
+	/** Who answers for the file bytes (its refusal wording) and which credential authenticates. */
+	files: ApiTarget;
+	/** The credential's Base URL: its origin is the only one the credential is sent to. */
+	baseUrl: string;
+	policy: RequestPolicy;
+}
+
+/** What a binary field is built from; the name and type fall back to the URL and the server's Content-Type. */
+export interface DownloadNaming {
+	fileName?: string;
+	mimeType?: string;
+}
+
+type BinaryStream = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+function parseHttpUrl(value: string, base?: string): URL | undefined {
+	try {
+		const url = new URL(value, base);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The last segment of a URL's path, decoded: a file name when the API gave none. */
+function lastPathSegment(url: string): string | undefined {
+	try {
+		const segment = new URL(url).pathname.split('/').pop();
+		return segment ? decodeURIComponent(segment) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function contentTypeOf(headers: Record<string, unknown>): string | undefined {
+	const value = headers['content-type'];
+	return typeof value === 'string' && value.trim() !== '' ? value.split(';')[0].trim() : undefined;
+}
+
+/**
+ * Downloads a file an API handed out by URL straight into n8n's binary data, streamed: no
+ * byte of it is held in memory here. The credential goes only to the API's own origin
+ * (the credential's Base URL): a file on another host, or a redirect to one, is fetched
+ * without it. Redirects are followed one hop at a time, at most MAX_DOWNLOAD_REDIRECTS.
+ */
+export async function downloadToBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: DownloadSource,
+	fileUrl: string,
+	naming: DownloadNaming = {},
+): Promise<IBinaryData> {
+	const { files, baseUrl, policy } = source;
+	const apiOrigin = parseHttpUrl(baseUrl)?.origin;
+	let url = parseHttpUrl(fileUrl, joinUrl(baseUrl, ''));
+	if (!url) {
+		throw new NodeOperationError(context.getNode(), `${files.apiName} gave a file URL that is not http(s) on item ${itemIndex}`, {
+			itemIndex,
+			description: `The file URL is "${fileUrl.slice(0, 200)}". Only http(s) files can be downloaded.`,
+		});
+	}
+
+	for (let redirects = 0; ; redirects++) {
+		const response = await sendFileRequest(
+			context,
+			files,
+			{ url: url.href, authenticated: url.origin === apiOrigin, policy },
+			itemIndex,
+		);
+		const location = response.headers.location;
+		const isRedirect = response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string';
+		if (!isRedirect) {
+			if (!isStream(response.body)) {
+				throw new NodeOperationError(context.getNode(), `The file server sent no file on item ${itemIndex}`, {
+					itemIndex,
+					description: `The answer for ${url.origin} had no body. Check the file URL in ${files.apiName}.`,
+				});
+			}
+			return await context.helpers.prepareBinaryData(
+				response.body as BinaryStream,
+				naming.fileName || lastPathSegment(url.href) || 'attachment',
+				naming.mimeType || contentTypeOf(response.headers),
+			);
+		}
+		// A redirect's own body is not wanted: release the connection.
+		if (isStream(response.body)) response.body.destroy?.();
+		const next = parseHttpUrl(location, url.href);
+		if (!next || redirects >= MAX_DOWNLOAD_REDIRECTS) {
+			throw new NodeOperationError(context.getNode(), `The file could not be downloaded on item ${itemIndex}`, {
+				itemIndex,
+				description: next
+					? `The file server redirected more than ${MAX_DOWNLOAD_REDIRECTS} times. Check the file URL in ${files.apiName}.`
+					: 'The file server redirected to a URL that is not http(s).',
+			});
+		}
+		url = next;
+	}
+}
