@@ -1,13 +1,11 @@
 /**
  * Runs a node's list search (the "From List" of a resource locator) the way n8n's editor
  * backend does: the node's `methods.listSearch` function called on n8n-core's
- * LoadOptionsContext, for a node with the parameters the panel currently shows.
+ * LoadOptionsContext (see `loadOptionsContext`), for a node with the parameters the panel shows.
  */
-import { LoadOptionsContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, INode, INodeListSearchResult } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeListSearchResult } from 'n8n-workflow';
 
-import { buildAdditionalData, TestCredentialsHelper, TestNodeTypes } from './engine';
+import { loadOptionsContext } from './engine';
 import { recordForLeakScan, secretsOf } from './leakScan';
 import type { LoadedPackage } from './packageLoader';
 
@@ -26,26 +24,9 @@ export interface ListSearchOptions {
 
 export async function searchList(options: ListSearchOptions): Promise<INodeListSearchResult> {
 	const { pkg, type, parameters, parameter, method, filter, paginationToken, credentials } = options;
-	const fullType = `${pkg.packageName}.${type}`;
-	const nodeTypes = new TestNodeTypes(new Map(pkg.nodeTypes));
-	const nodeType = nodeTypes.getByNameAndVersion(fullType);
-	const search = nodeType.methods?.listSearch?.[method];
+	const search = pkg.nodeTypes.get(`${pkg.packageName}.${type}`)?.methods?.listSearch?.[method];
 	if (!search) throw new Error(`${type} has no list search ${method}`);
-
-	const node: INode = {
-		id: 'under-test',
-		name: 'Node Under Test',
-		type: fullType,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as INode['parameters'],
-		credentials: Object.fromEntries(
-			(nodeType.description.credentials ?? []).map(({ name }) => [name, { id: `${name}-id`, name: `${name} account` }]),
-		),
-	};
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = buildAdditionalData(new TestCredentialsHelper(pkg.credentialTypes, credentials));
-	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${parameter}`);
+	const context = loadOptionsContext({ pkg, node: { type, parameters }, credentials, parameter });
 	// What the editor shows the user, result or error, is recorded for the secrets check.
 	const secrets = Object.entries(credentials).flatMap(([name, data]) => secretsOf(pkg.credentialTypes.get(name), data));
 	try {
