@@ -1,11 +1,14 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Tested by the CityPay node's `cityPayApiTest` (see `testedBy`): a declarative test can only
+ * show a bare error code for an unreachable host; the node's probe says what to check.
+ */
 export class CityPayApi implements ICredentialType {
 	name = 'cityPayApi';
 
@@ -42,18 +45,6 @@ export class CityPayApi implements ICredentialType {
 			headers: {
 				Authorization: '=Bearer {{$credentials.token}}',
 			},
-		},
-	};
-
-	// Lists one attachment: cheap, read-only, and refused (401) for a bad token.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			// A redirect fails the test instead of carrying the token to wherever it points.
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			url: '/attachments',
-			qs: { limit: 1 },
 		},
 	};
 }

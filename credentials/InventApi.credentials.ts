@@ -1,11 +1,14 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Tested by the Invent node's `inventApiTest` (see `testedBy`): a declarative test can only
+ * show a bare error code for an unreachable host; the node's probe says what to check.
+ */
 export class InventApi implements ICredentialType {
 	name = 'inventApi';
 
@@ -41,18 +44,6 @@ export class InventApi implements ICredentialType {
 			headers: {
 				Authorization: '=Bearer {{$credentials.apiKey}}',
 			},
-		},
-	};
-
-	// Lists one contact of the key's own organization: cheap, read-only, and refused (401) for a bad key.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			// A redirect fails the test instead of carrying the token to wherever it points.
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			url: '/orgs/c/contacts',
-			qs: { take: 1 },
 		},
 	};
 }

@@ -1,11 +1,14 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
+/**
+ * Tested by the Leadway node's `leadwayApiTest` (see `testedBy`): a declarative test can only
+ * show a bare error code for an unreachable host; the node's probe says what to check.
+ */
 export class LeadwayApi implements ICredentialType {
 	name = 'leadwayApi';
 
@@ -61,48 +64,5 @@ export class LeadwayApi implements ICredentialType {
 				Version: '={{$credentials.apiVersion}}',
 			},
 		},
-	};
-
-	// Reads the default location when one is set (proves the token can reach it), else one
-	// conversation of the token's own location: both cheap, read-only, and refused (401) for a bad token.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			// A redirect fails the test instead of carrying the token to wherever it points.
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			url: '={{ ($credentials.locationId || "").trim() ? "/locations/" + encodeURIComponent($credentials.locationId.trim()) : "/conversations/search?limit=1" }}',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 400,
-					message:
-						'Leadway refused the request. Check the API Version (for example 2021-07-28): one line, exactly as Leadway documents it.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Leadway refused the token: it is wrong, expired or revoked. Paste a current token.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'The token works but may not read this location. Check the Location ID and the token scopes.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'Leadway did not find the Location ID. Check it, or leave it empty.',
-				},
-			},
-		],
 	};
 }

@@ -4,6 +4,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
+import { searchAttachments } from './methods/listSearch';
+import { testCityPayCredential } from './transport';
 
 export class CityPay implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +22,8 @@ export class CityPay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'cityPayApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'cityPayApi', required: true, testedBy: 'cityPayApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -33,6 +36,11 @@ export class CityPay implements INodeType {
 			...attachment.description,
 			requestOptionsProperty,
 		],
+	};
+
+	methods = {
+		credentialTest: { cityPayApiTest: testCityPayCredential },
+		listSearch: { searchAttachments },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

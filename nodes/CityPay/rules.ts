@@ -1,12 +1,35 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-/** The Attachment ID field, shared by every operation that names one attachment. */
-export const attachmentIdProperty: INodeProperties = {
-	displayName: 'Attachment ID',
-	name: 'attachmentId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'Nc6yKKMpcxiiFxp6',
-	description: 'ID of the attachment',
-};
+import { resourceLocatorProperty } from '../shared/resourceLocator';
+
+/** The attachment, picked from a list or given by ID, for every operation that names one attachment. */
+export function attachmentLocator(description: string): INodeProperties {
+	return resourceLocatorProperty({
+		displayName: 'Attachment ID',
+		name: 'attachmentId',
+		description,
+		searchListMethod: 'searchAttachments',
+		idPlaceholder: 'Nc6yKKMpcxiiFxp6',
+		noun: 'attachment',
+	});
+}
+
+/** One page of a CityPay list. */
+export interface AttachmentPage {
+	hasMore: boolean;
+	data: IDataObject[];
+}
+
+/** CityPay lists are `{ has_more, data: [...] }` (API docs); anything else is not CityPay's answer. */
+export function readAttachmentPage(node: INode, body: unknown, itemIndex?: number): AttachmentPage {
+	const page = (body ?? {}) as IDataObject;
+	if (!Array.isArray(page.data)) {
+		throw new NodeOperationError(
+			node,
+			`CityPay sent a list without "data"${itemIndex === undefined ? '' : ` on item ${itemIndex}`}`,
+			{ itemIndex, description: 'Check that the Base URL in the CityPay credential points at the CityPay API.' },
+		);
+	}
+	return { hasMore: page.has_more === true, data: page.data as IDataObject[] };
+}

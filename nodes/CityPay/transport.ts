@@ -1,8 +1,10 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { createApiClient } from '../shared/apiClient';
+import { credentialProbe } from '../shared/credentialProbe';
 import type { DownloadNaming } from '../shared/download';
 import { downloadToBinary, fileServerTarget } from '../shared/download';
+import { messageFromBody } from '../shared/errors';
 
 /** The one client of the CityPay API. */
 export const cityPayApi = createApiClient<{ baseUrl: string }>({
@@ -16,6 +18,18 @@ export const cityPayApi = createApiClient<{ baseUrl: string }>({
 		401: 'Check the Token in the CityPay credential: it is missing, wrong or revoked.',
 		404: 'Check the Attachment ID: CityPay did not find it for this token. It may have been deleted.',
 	},
+});
+
+/** The credential dialog's test: lists one attachment, a cheap read. */
+export const testCityPayCredential = credentialProbe({
+	credentialRules: cityPayApi.credentialRules,
+	request: (data) => ({ path: '/attachments', qs: { limit: 1 }, headers: { Authorization: `Bearer ${String(data.token)}` } }),
+	fixes: {
+		401: 'CityPay refused the Token: it is missing, wrong or revoked. Paste a current API token from CityPay.',
+		403: 'CityPay knows the Token but does not let it list attachments. Check the token\'s permissions in CityPay.',
+		404: 'No CityPay API answered at this Base URL. Check it; the default is https://api.protocol.chat/v1.',
+	},
+	errorMessage: (body) => messageFromBody(body, ['message', 'error']),
 });
 
 /** Where attachment bytes live: CityPay's own host or a file host it names in `file_url`. */

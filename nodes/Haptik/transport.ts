@@ -2,6 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 
 import { createApiClient } from '../shared/apiClient';
 import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
+import { unreachableMessage } from '../shared/credentialProbe';
 import { messageFromBody, networkErrorCode } from '../shared/errors';
 import { joinUrl, safeOrigin } from '../shared/parameters';
 
@@ -104,11 +105,7 @@ export async function testHaptikCredential(
 		});
 	} catch (error) {
 		// Only the error code: the error itself holds the request options, token included.
-		const reason = networkErrorCode(error) ?? 'no answer';
-		return {
-			status: 'Error',
-			message: `Could not reach Haptik at ${origin} (${reason}). Check the Base URL and that n8n can reach it.`,
-		};
+		return { status: 'Error', message: unreachableMessage('Haptik', origin, networkErrorCode(error)) };
 	}
 
 	const statusCode = statusOf(response);

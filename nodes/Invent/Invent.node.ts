@@ -5,6 +5,8 @@ import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as contact from './actions/contact';
 import * as contactFile from './actions/contactFile';
+import { searchContacts } from './methods/listSearch';
+import { testInventCredential } from './transport';
 
 export class Invent implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +23,8 @@ export class Invent implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'inventApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'inventApi', required: true, testedBy: 'inventApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -34,18 +37,15 @@ export class Invent implements INodeType {
 				],
 				default: 'contactFile',
 			},
-			{
-				displayName: 'Organization ID',
-				name: 'organizationId',
-				type: 'string',
-				required: true,
-				default: 'c',
-				description: 'The organization to work in. "c" means the organization the API key belongs to; agency keys can use a sub-organization ID.',
-			},
 			...contact.description,
 			...contactFile.description,
 			requestOptionsProperty,
 		],
+	};
+
+	methods = {
+		credentialTest: { inventApiTest: testInventCredential },
+		listSearch: { searchContacts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,8 +1,35 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { ApiResponse } from '../shared/request';
 import { getPathId } from '../shared/parameters';
 
 /** The path prefix of every org-scoped route; `c` is the key's own organization. */
 export function organizationPath(context: IExecuteFunctions, itemIndex: number): string {
 	return `/orgs/${getPathId(context, 'organizationId', 'Organization ID', itemIndex)}`;
+}
+
+/** Invent: `take` is at most 100 (API docs). */
+export const MAX_PAGE_SIZE = 100;
+
+/** The Organization ID every operation works in, shown after the operation. */
+export const organizationIdProperty: INodeProperties = {
+	displayName: 'Organization ID',
+	name: 'organizationId',
+	type: 'string',
+	required: true,
+	default: 'c',
+	hint: 'Leave "c" to use the organization your API key belongs to',
+	description: 'The organization to work in. Agency keys can enter the ID of a sub-organization.',
+};
+
+/** One page of Invent's contact list and whether another follows. */
+export function readContactPage(response: ApiResponse, page: number, take: number): { contacts: IDataObject[]; hasMore: boolean } {
+	// Invent lists are a JSON array; tolerate a `{ data: [...] }` envelope too.
+	const body = response.body;
+	const data = Array.isArray(body) ? body : (body as IDataObject | undefined)?.data;
+	const contacts = Array.isArray(data) ? (data as IDataObject[]) : [];
+	// `pagination-count` is the total (API docs); without it, a full page may have a successor.
+	const total = Number(response.headers['pagination-count']);
+	const hasMore = contacts.length > 0 && (Number.isFinite(total) ? page * take < total : contacts.length >= take);
+	return { contacts, hasMore };
 }

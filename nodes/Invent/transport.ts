@@ -1,4 +1,6 @@
 import { createApiClient } from '../shared/apiClient';
+import { credentialProbe } from '../shared/credentialProbe';
+import { messageFromBody } from '../shared/errors';
 
 /** The one client of the Invent API. */
 export const inventApi = createApiClient<{ baseUrl: string }>({
@@ -12,4 +14,16 @@ export const inventApi = createApiClient<{ baseUrl: string }>({
 		404: 'Check the Organization ID and the Contact ID: Invent did not find them for this API key.',
 	},
 	jsonApi: true,
+});
+
+/** The credential dialog's test: lists one contact of the key's own organization, a cheap read. */
+export const testInventCredential = credentialProbe({
+	credentialRules: inventApi.credentialRules,
+	request: (data) => ({ path: '/orgs/c/contacts', qs: { take: 1 }, headers: { Authorization: `Bearer ${String(data.apiKey)}` } }),
+	fixes: {
+		401: 'Invent refused the API key: it is missing, wrong or revoked. Paste a current key from your Invent organization settings.',
+		403: "Invent knows the API key but does not let it list contacts. Check the key's permissions in Invent.",
+		404: 'No Invent API answered at this Base URL. Check it; the default is https://api.useinvent.com.',
+	},
+	errorMessage: (body) => messageFromBody(body, ['message', 'error']),
 });

@@ -6,6 +6,7 @@ import { routeOperations } from '../shared/router';
 import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { searchConversations } from './methods/listSearch';
+import { testLeadwayCredential } from './transport';
 
 export class Leadway implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,8 @@ export class Leadway implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'leadwayApi', required: true }],
+		// Tested by a node function, which can say what to check for an unreachable host, 401 and 403.
+		credentials: [{ name: 'leadwayApi', required: true, testedBy: 'leadwayApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,7 +43,10 @@ export class Leadway implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchConversations } };
+	methods = {
+		credentialTest: { leadwayApiTest: testLeadwayCredential },
+		listSearch: { searchConversations },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await routeOperations(this, { conversation, message });

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { resourceLocatorProperty } from '../shared/resourceLocator';
 import type { LeadwayCredentials } from './transport';
 
 /**
@@ -9,29 +10,15 @@ import type { LeadwayCredentials } from './transport';
  * is read with `extractValue`, which passes a plain string through.
  */
 export function conversationLocator(description: string, required: boolean): INodeProperties {
-	return {
+	return resourceLocatorProperty({
 		displayName: 'Conversation ID',
 		name: 'conversationId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required,
 		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a conversation...',
-				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. ve9EPM428h8vShlRW1KT',
-			},
-		],
-	};
+		searchListMethod: 'searchConversations',
+		idPlaceholder: 'e.g. ve9EPM428h8vShlRW1KT',
+		noun: 'conversation',
+		required,
+	});
 }
 
 /** Location ID: a plain string, the credential's default when left empty. */

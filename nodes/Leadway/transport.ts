@@ -1,4 +1,5 @@
 import { createApiClient } from '../shared/apiClient';
+import { credentialProbe } from '../shared/credentialProbe';
 import { fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
 import { LEADWAY_EXTENSIONS } from './rules';
@@ -39,6 +40,30 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
 		415: `Leadway accepts only these file types: ${LEADWAY_EXTENSIONS.join(', ')}. Convert the file first.`,
 		422: 'Leadway could not process a parameter. Check the values named in the message.',
 	},
+});
+
+/**
+ * The credential dialog's test: reads the default location when one is set (proving the token
+ * can reach it), else searches one conversation of the token's own location. Both cheap reads.
+ */
+export const testLeadwayCredential = credentialProbe({
+	credentialRules: leadwayApi.credentialRules,
+	request: (data) => {
+		const locationId = String(data.locationId ?? '').trim();
+		return {
+			path: locationId ? `/locations/${encodeURIComponent(locationId)}` : '/conversations/search',
+			qs: locationId ? undefined : { limit: 1 },
+			// As the credential's `authenticate` sets them (LeadConnector: Bearer token and Version, API docs).
+			headers: { Authorization: `Bearer ${String(data.accessToken)}`, Version: String(data.apiVersion) },
+		};
+	},
+	fixes: {
+		400: 'Check the API Version (for example 2021-07-28): one line, exactly as Leadway documents it.',
+		401: 'Leadway refused the token: it is wrong, expired or revoked. Paste a current private integration or OAuth token.',
+		403: 'The token works but may not read this location. Check the Location ID and the token scopes (locations.readonly, conversations.readonly).',
+		404: 'Leadway did not find the Location ID. Check it, or leave it empty.',
+	},
+	errorMessage: leadwayMessage,
 });
 
 /** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */

@@ -63,7 +63,7 @@ export function fileUrlProperty(apiName: string): INodeProperties {
 
 /** "Options": the collection of optional parameters an operation shows last. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options };
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
 }
 
 /** The "File Name" option of an upload (read back by `readInputBinaryFile` and `readInputFile`). */

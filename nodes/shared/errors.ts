@@ -169,7 +169,7 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 			: `The connection to ${authenticated ? apiName : `the file server at ${origin}`} broke before it answered (${code})`;
 		if (isIdempotent(method)) {
 			description = isTimeout(code)
-				? `${where} may be slow or down. Try again later, or raise Timeout in the node's Request Options.`
+				? `${where} may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.`
 				: `${where} or the network between closed the connection. Try again later.`;
 		} else {
 			const unsure = request.ifUnsure ?? {
@@ -177,7 +177,7 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 				check: `Check in ${apiName} whether it took effect before running this item again.`,
 			};
 			description = `${unsure.outcome}: the connection failed after the request was sent, so it was not repeated. ${unsure.check}`;
-			if (isTimeout(code)) description += ` For large files, raise Timeout in the node's Request Options.`;
+			if (isTimeout(code)) description += ` For large files, raise Timeout (Milliseconds) in the node's Request Options.`;
 		}
 	}
 	description += triedNote(request.attempts);

@@ -20,7 +20,7 @@ export const requestOptionsProperty: INodeProperties = {
 	displayName: 'Request Options',
 	name: 'requestOptions',
 	type: 'collection',
-	placeholder: 'Add Option',
+	placeholder: 'Add option',
 	default: {},
 	options: [
 		{
@@ -30,7 +30,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 100 },
 			default: DEFAULT_CONCURRENCY,
 			description:
-				'The most items to process at the same time, each with its own requests. When the API answers that it is busy (429 or 503), fewer are sent, none before its Retry-After, and more again as answers come back, up to this number. 1 processes one item at a time. Output items keep the input order either way.',
+				'The most items to send at the same time: fewer while the API answers 429 or 503 (none before its Retry-After), then more again up to this number. Output items keep the input order either way.',
 		},
 		{
 			displayName: 'Max Retries',
@@ -39,24 +39,24 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How many times to send a request again after a rate limit (429), an unavailable service (503) or a connection that never opened. Reads, renames and deletes are also retried after server errors and dropped connections. An upload is never sent again when the file may already have arrived.',
+				'How often to send a request again after a rate limit, an unavailable service or a failed connection. An upload is never sent again when the file may already have arrived.',
 		},
 		{
-			displayName: 'Retry Delay',
+			displayName: 'Retry Delay (Milliseconds)',
 			name: 'retryDelay',
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_RETRY_DELAY_MS,
 			description:
-				'Milliseconds to wait before the first retry; each further retry waits about twice as long. A Retry-After from the API is used instead when it sends one (at most 60 seconds).',
+				'How long to wait before the first retry; each further retry waits about twice as long. A wait the API asks for is used instead.',
 		},
 		{
-			displayName: 'Timeout',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_TIMEOUT_MS,
-			description: 'Milliseconds to wait for the API to answer one request, upload included, before giving up',
+			description: 'How long to wait for the API to answer one request, upload included, before giving up',
 		},
 	],
 };

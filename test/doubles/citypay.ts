@@ -24,6 +24,8 @@ export interface CityPayStoredAttachment {
 }
 
 interface ParsedUpload {
+	/** The optional `conversation_id` field, sent before the file. */
+	conversationId?: string;
 	fileName: string;
 	mimeType: string;
 	bytes: Buffer;
@@ -174,7 +176,7 @@ export class CityPayDouble extends HttpDouble {
 	private async upload(request: RecordedRequest): Promise<DoubleResponse> {
 		const parsed = await parseUpload(request);
 		if ('error' in parsed) return error(400, 'invalid_request_error', parsed.error);
-		return json(201, this.toJson(this.store(parsed, null)));
+		return json(201, this.toJson(this.store(parsed, parsed.conversationId ?? null)));
 	}
 
 	private rename(request: RecordedRequest, attachment: CityPayStoredAttachment): DoubleResponse {
@@ -195,7 +197,10 @@ export class CityPayDouble extends HttpDouble {
 	}
 }
 
-/** Strict multipart parsing with busboy: exactly one part, the file `file`, with a name. */
+/**
+ * Strict multipart parsing with busboy: exactly one file part `file`, with a name, and at
+ * most one text field, `conversation_id`, non-empty and before the file (CityPay uploads to a conversation).
+ */
 async function parseUpload(request: RecordedRequest): Promise<ParsedUpload | { error: string }> {
 	const contentType = String(request.headers['content-type'] ?? '');
 	if (!contentType.startsWith('multipart/form-data')) return { error: 'Content-Type must be multipart/form-data' };
@@ -212,15 +217,22 @@ async function parseUpload(request: RecordedRequest): Promise<ParsedUpload | { e
 	return await new Promise((resolve) => {
 		const files: ParsedUpload[] = [];
 		const problems: string[] = [];
+		let conversationId: string | undefined;
 		let pending = 0;
 		let closed = false;
 		const finish = () => {
 			if (!closed || pending > 0) return;
 			if (problems.length) return resolve({ error: problems[0] });
 			if (files.length !== 1) return resolve({ error: 'file is required' });
-			resolve(files[0]);
+			resolve({ ...files[0], conversationId });
 		};
-		parser.on('field', (name) => problems.push(`Unknown field ${name}`));
+		parser.on('field', (name, value) => {
+			if (name !== 'conversation_id') problems.push(`Unknown field ${name}`);
+			else if (conversationId !== undefined) problems.push('conversation_id is given twice');
+			else if (pending > 0 || files.length > 0) problems.push('conversation_id must come before file');
+			else if (value.trim() === '') problems.push('conversation_id must not be empty');
+			else conversationId = value;
+		});
 		parser.on('file', (name, stream, info) => {
 			pending++;
 			const chunks: Buffer[] = [];

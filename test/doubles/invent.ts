@@ -59,6 +59,11 @@ export class InventDouble extends HttpDouble {
 		return added;
 	}
 
+	/** One contact with the given channel fields (name, email, phone, ...). */
+	addContact(channel: Record<string, unknown>): InventContact {
+		return this.createContact(channel, []);
+	}
+
 	private createContact(channel: Record<string, unknown>, segmentIds: string[]): InventContact {
 		const now = new Date().toISOString();
 		const contact: InventContact = {

@@ -12,14 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
-import sparticuzChromium from '@sparticuz/chromium';
 import busboy from 'busboy';
-import { chromium } from 'playwright-core';
 
 import { provisionUserFolder, exampleWorkflows } from '../../scripts/dev.mjs';
 import { prepareN8n, REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
 import {
-	DEFAULT_OWNER,
 	executeWorkflow,
 	freePort,
 	importWorkflow,
@@ -29,11 +26,11 @@ import {
 	stopAll,
 } from '../../scripts/n8n-local/run.mjs';
 import { sandboxCredentials, startSandbox } from '../../scripts/sandbox.mjs';
+import { openBrowser, screenshot, signIn } from './browser.mjs';
 import { VENDORS, branch, errorModeWorkflows } from './errorModeWorkflows.mjs';
 import { formTriggerOf, publishFormWorkflows, submitForm } from './formTrigger.mjs';
 
 const require = createRequire(import.meta.url);
-const ARTIFACTS = path.join(REPO_ROOT, 'e2e-artifacts');
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 // The legacy expression engine: the default one (isolated-vm) sometimes crashes `n8n execute` at exit.
 const N8N_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
@@ -388,28 +385,11 @@ describe('the package in a real n8n', () => {
 	describe('in the editor (headless Chromium)', () => {
 		let browser;
 		let page;
-		let profile;
 		const iconResponses = [];
 
 		beforeAll(async () => {
-			fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-			fs.mkdirSync(ARTIFACTS, { recursive: true });
-			// One browser on every machine: the Chromium build that @sparticuz/chromium ships
-			// inside its npm package (nothing downloaded, nothing from the system), offline,
-			// with a fresh profile.
-			profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-e2e-'));
-			browser = await chromium.launchPersistentContext(profile, {
-				executablePath: await sparticuzChromium.executablePath(),
-				viewport: { width: 1400, height: 900 },
-				args: [
-					...sparticuzChromium.args,
-					'--disable-background-networking',
-					'--disable-component-update',
-					'--disable-sync',
-					'--no-first-run',
-				],
-			});
-			page = browser.pages()[0] ?? (await browser.newPage());
+			browser = await openBrowser();
+			({ page } = browser);
 			page.on('response', (response) => {
 				if (new URL(response.url()).pathname.startsWith('/icons/')) iconResponses.push({ url: response.url(), status: response.status() });
 			});
@@ -417,21 +397,14 @@ describe('the package in a real n8n', () => {
 
 		afterAll(async () => {
 			await browser?.close();
-			if (profile) fs.rmSync(profile, { recursive: true, force: true });
 		});
 
 		const shoot = async (name) => {
-			const file = path.join(ARTIFACTS, `${name}.png`);
-			await page.screenshot({ path: file });
-			screenshots.push(path.relative(REPO_ROOT, file));
+			screenshots.push(await screenshot(page, name));
 		};
 
 		test('logs in as the owner', async () => {
-			await page.goto(`${n8n.url}/signin`);
-			await page.fill('#emailOrLdapLoginId', DEFAULT_OWNER.email);
-			await page.fill('#password', DEFAULT_OWNER.password);
-			await page.click('[data-test-id="form-submit-button"]');
-			await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+			await signIn(page, n8n.url);
 			await shoot('00-signed-in');
 		}, 60 * 1000);
 

@@ -453,12 +453,13 @@ export function loadOptionsContext({
 	pkg,
 	node,
 	credentials,
-}: Omit<RunOptions, 'input'>): LoadOptionsContext {
+	parameter = 'conversationId',
+}: Omit<RunOptions, 'input'> & { parameter?: string }): LoadOptionsContext {
 	const { nodeTypes, node: editorNode } = nodeUnderTest(pkg, node);
 	const workflow = new Workflow({ id: 'test-workflow', nodes: [editorNode], connections: {}, active: false, nodeTypes });
 	const credentialsHelper = new TestCredentialsHelper(pkg.credentialTypes, credentials);
 	const additionalData = buildAdditionalData(credentialsHelper);
 	// The editor sends the node's current parameters along with a list search.
 	additionalData.currentNodeParameters = editorNode.parameters;
-	return new LoadOptionsContext(workflow, editorNode, additionalData, 'parameters.conversationId');
+	return new LoadOptionsContext(workflow, editorNode, additionalData, `parameters.${parameter}`);
 }

@@ -18,7 +18,7 @@ export const MIN_SECRET_LENGTH = 6;
 const SECRET_FIELD_NAME = /token|key|secret|password|client.?id/i;
 
 export interface LeakRecord {
-	kind: 'runNode' | 'testCredential';
+	kind: 'runNode' | 'testCredential' | 'listSearch';
 	test: string;
 	secrets: string[];
 	/** Everything shown to the user, as text. */

@@ -1,15 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayApi } from '../../transport';
-import { attachmentIdProperty } from '../../rules';
+import { attachmentLocator } from '../../rules';
 
 export const description = showOnlyFor('attachment', 'delete', [
-	{
-		...attachmentIdProperty,
-		description: 'ID of the attachment to delete. CityPay deletes the file permanently.',
-	} satisfies INodeProperties,
+	attachmentLocator('The attachment to delete. CityPay deletes the file permanently.'),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

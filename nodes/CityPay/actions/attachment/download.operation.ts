@@ -4,10 +4,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';
-import { attachmentIdProperty } from '../../rules';
+import { attachmentLocator } from '../../rules';
 
 const properties: INodeProperties[] = [
-	{ ...attachmentIdProperty, description: 'ID of the attachment to download' },
+	attachmentLocator('The attachment to download'),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',

@@ -1,12 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayApi } from '../../transport';
-import { attachmentIdProperty } from '../../rules';
+import { attachmentLocator } from '../../rules';
 
 export const description = showOnlyFor('attachment', 'get', [
-	{ ...attachmentIdProperty, description: 'ID of the attachment to get' } satisfies INodeProperties,
+	attachmentLocator('The attachment to get'),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

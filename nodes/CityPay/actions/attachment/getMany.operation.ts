@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
+import { readAttachmentPage } from '../../rules';
 import { cityPayApi } from '../../transport';
 
 /** CityPay: `limit` is at most 100 per page (API docs). */
@@ -21,22 +22,6 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('attachment', 'getMany', properties);
 
-interface AttachmentPage {
-	hasMore: boolean;
-	data: IDataObject[];
-}
-
-function readPage(context: IExecuteFunctions, itemIndex: number, body: unknown): AttachmentPage {
-	const page = (body ?? {}) as IDataObject;
-	if (!Array.isArray(page.data)) {
-		throw new NodeOperationError(context.getNode(), `CityPay sent a list without "data" on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Check that the Base URL in the CityPay credential points at the CityPay API.',
-		});
-	}
-	return { hasMore: page.has_more === true, data: page.data as IDataObject[] };
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
@@ -51,7 +36,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (conversationId !== '') qs.conversation_id = conversationId;
 		if (cursor !== undefined) qs.starting_after = cursor;
 		const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: '/attachments', qs });
-		const page = readPage(this, itemIndex, response.body);
+		const page = readAttachmentPage(this.getNode(), response.body, itemIndex);
 		attachments.push(...page.data.slice(0, limit - attachments.length));
 		if (!page.hasMore || attachments.length >= limit) break;
 

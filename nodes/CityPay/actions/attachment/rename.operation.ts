@@ -5,10 +5,10 @@ import { showOnlyFor } from '../../../shared/description';
 import { fileNameProblem, MAX_FILE_NAME_BYTES } from '../../../shared/fileRules';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayApi } from '../../transport';
-import { attachmentIdProperty } from '../../rules';
+import { attachmentLocator } from '../../rules';
 
 const properties: INodeProperties[] = [
-	{ ...attachmentIdProperty, description: 'ID of the attachment to rename' },
+	attachmentLocator('The attachment to rename'),
 	{
 		displayName: 'New File Name',
 		name: 'fileName',

@@ -8,6 +8,7 @@ import {
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
+import type { MultipartField } from '../../../shared/multipart';
 import { sendInputFile } from '../../../shared/urlInput';
 import { cityPayApi } from '../../transport';
 
@@ -15,18 +16,29 @@ const properties: INodeProperties[] = [
 	inputTypeProperty('CityPay'),
 	inputBinaryField('The name of the input binary field containing the file to be uploaded'),
 	fileUrlProperty('CityPay'),
+	{
+		displayName: 'Conversation ID',
+		name: 'conversationId',
+		type: 'string',
+		default: '',
+		placeholder: 'xgQQXg3hrtjh7AvZ',
+		description: 'The conversation to upload the file to, for example xgQQXg3hrtjh7AvZ. Leave empty to upload it without one.',
+	},
 	optionsCollection([fileNameOption]),
 ];
 
 export const description = showOnlyFor('attachment', 'upload', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
+	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
 	return await sendInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } }, async (file) => {
 		// CityPay: multipart with the bytes in the required `file` field (API docs).
 		const response = await cityPayApi.request(this, itemIndex, {
 			method: 'POST',
 			path: '/attachments',
-			multipart: { fields: [], files: [{ fieldName: 'file', file }] },
+			multipart: { fields, files: [{ fieldName: 'file', file }] },
 			ifUnsure: {
 				outcome: 'The file may or may not have arrived in CityPay',
 				check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',

@@ -3,25 +3,26 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
 import { splitList } from '../../../shared/parameters';
-import { organizationPath } from '../../rules';
+import { organizationIdProperty, organizationPath } from '../../rules';
 import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
+	organizationIdProperty,
+	{
+		// Shown before the run, so an empty Channel Fields is not first met as an error.
+		displayName: 'Add at least one channel field: Name, Email, Phone, User ID or External Contact ID',
+		name: 'channelNotice',
+		type: 'notice',
+		default: '',
+	},
 	{
 		displayName: 'Channel Fields',
 		name: 'channel',
 		type: 'collection',
-		placeholder: 'Add Field',
+		placeholder: 'Add field',
 		default: {},
-		description: 'How the contact is reached. Set at least one field.',
+		description: 'How the contact is reached and found again',
 		options: [
-			{
-				displayName: 'Contact ID',
-				name: 'contact_id',
-				type: 'string',
-				default: '',
-				description: 'The contact ID in your own system, for example crm-1042',
-			},
 			{
 				displayName: 'Email',
 				name: 'email',
@@ -29,6 +30,13 @@ const properties: INodeProperties[] = [
 				placeholder: 'name@email.com',
 				default: '',
 				description: "The contact's email address, for example ada@example.com",
+			},
+			{
+				displayName: 'External Contact ID',
+				name: 'contact_id',
+				type: 'string',
+				default: '',
+				description: "The contact's ID in your own system (not an Invent contact ID), for example crm-1042",
 			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '', description: "The contact's full name, for example Ada Lovelace" },
 			{
@@ -48,12 +56,12 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Segment IDs',
+		displayName: 'Segment ID',
 		name: 'segmentIds',
 		type: 'string',
 		default: '',
 		placeholder: 'seg_1, seg_2',
-		description: 'Comma-separated IDs of the segments to add the contact to, for example seg_1, seg_2',
+		description: 'ID of the segment to add the contact to; separate several IDs with commas, for example seg_1, seg_2',
 	},
 ];
 
@@ -69,7 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (Object.keys(channel).length === 0) {
 		throw new NodeOperationError(this.getNode(), `Channel Fields are empty on item ${itemIndex}`, {
 			itemIndex,
-			description: 'Add at least one channel field (Name, Email, Phone, User ID or Contact ID) so the contact can be found again.',
+			description: 'Add at least one channel field (Name, Email, Phone, User ID or External Contact ID) so the contact can be found again.',
 		});
 	}
 

@@ -1,24 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { organizationPath } from '../../rules';
+import { MAX_PAGE_SIZE, organizationIdProperty, organizationPath, readContactPage } from '../../rules';
 import { inventApi } from '../../transport';
 
-/** Invent: `take` is at most 100 (API docs). */
-const MAX_PAGE_SIZE = 100;
-
 const properties: INodeProperties[] = [
+	organizationIdProperty,
 	...returnAllAndLimit,
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
-		placeholder: 'Add Filter',
+		placeholder: 'Add filter',
 		default: {},
 		options: [
 			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{ displayName: 'Segment ID', name: 'segment_id', type: 'string', default: '' },
+			{ displayName: 'Segment ID', name: 'segment_id', type: 'string', default: '', description: 'ID of a segment: only its contacts are listed' },
 			{ displayName: 'User ID', name: 'user_id', type: 'string', default: '' },
 			{ displayName: 'Username', name: 'username', type: 'string', default: '' },
 		],
@@ -26,18 +24,6 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = showOnlyFor('contact', 'getMany', properties);
-
-function headerNumber(headers: Record<string, unknown>, name: string): number | undefined {
-	const value = Number(headers[name]);
-	return Number.isFinite(value) ? value : undefined;
-}
-
-/** Invent lists are a JSON array; tolerate a `{ data: [...] }` envelope too. */
-function pageRecords(body: unknown): IDataObject[] {
-	if (Array.isArray(body)) return body as IDataObject[];
-	const data = (body as IDataObject | undefined)?.data;
-	return Array.isArray(data) ? (data as IDataObject[]) : [];
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
@@ -53,12 +39,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const contacts: IDataObject[] = [];
 	for (let page = 1; contacts.length < limit; page++) {
 		const response = await inventApi.request(this, itemIndex, { method: 'GET', path, qs: { ...qs, page, take } });
-		const pageItems = pageRecords(response.body);
+		const { contacts: pageItems, hasMore } = readContactPage(response, page, take);
 		contacts.push(...pageItems.slice(0, limit - contacts.length));
-		// `pagination-count` is the total; without it, a short page is the last one.
-		const total = headerNumber(response.headers, 'pagination-count');
-		const reachedEnd = total !== undefined ? page * take >= total : pageItems.length < take;
-		if (pageItems.length === 0 || reachedEnd) break;
+		if (!hasMore) break;
 	}
 	return contacts.map((contact) => ({ json: contact }));
 }

@@ -7,7 +7,8 @@ import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
 import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
-import { organizationPath } from '../../rules';
+import { resourceLocatorProperty } from '../../../shared/resourceLocator';
+import { organizationIdProperty, organizationPath } from '../../rules';
 import { inventApi } from '../../transport';
 
 /** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
@@ -16,14 +17,15 @@ const MAX_ALLOWED_TYPE_LENGTH = 255;
 const MIME_PATTERN = /^(\*|[\w.+-]+)\/(\*|[\w.+-]+)$/;
 
 const properties: INodeProperties[] = [
-	{
+	organizationIdProperty,
+	resourceLocatorProperty({
 		displayName: 'Contact ID',
 		name: 'contactId',
-		type: 'string',
-		required: true,
-		default: '',
-		description: 'ID of the contact to attach the file to',
-	},
+		description: 'The Invent contact to attach the file to',
+		searchListMethod: 'searchContacts',
+		idPlaceholder: 'ID of an Invent contact',
+		noun: 'contact',
+	}),
 	{
 		displayName: 'Input Type',
 		name: 'inputType',
