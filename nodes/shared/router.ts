@@ -45,12 +45,13 @@ type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 /**
  * Runs the chosen operation once per input item, up to Concurrency items at once (from the
  * node's Request Options); their requests share one window (./requestWindow) that narrows
- * when the API answers 429 or 503 and widens again up to Concurrency. The output is as if the items had run one at a time: every
- * output item is paired with its input and kept in input order (an item's several outputs
- * stay together); with Continue On Fail a failed item becomes an error item in its place
- * and the other items go on. Without it, no item starts once one has failed, the items
- * already under way finish, and the node fails with the error of the first failed item in
- * input order, the one a one-at-a-time run would have stopped on.
+ * when the API answers 429 or 503 and widens again up to Concurrency. The output is as if
+ * the items had run one at a time: every output item is paired with its input and kept in
+ * input order (an item's several outputs stay together); with Continue On Fail a failed
+ * item becomes an error item in its place and the other items go on. Without it, no item
+ * starts once one has failed, the items already under way finish, and the node fails with
+ * the error of the first failed item in input order, the one a one-at-a-time run would have
+ * stopped on.
  */
 export async function routeOperations(
 	context: IExecuteFunctions,
