@@ -1,4 +1,6 @@
 import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -17,7 +19,9 @@ import {
 } from './errors';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
-import { rateLimitRetryAfter, runWithRetries } from './retry';
+import { requestWindowOf } from './requestWindow';
+import type { AttemptResult } from './retry';
+import { isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -44,6 +48,11 @@ export interface ApiRequest {
 	ifUnsure?: UncertainOutcome;
 	/** The API may answer with no body at all (a delete); otherwise a 2xx answer must be JSON. */
 	emptyAnswerOk?: boolean;
+	/**
+	 * The credential as the item's session already read it: n8n applies it (its `authenticate`
+	 * block) without reading and decrypting it from the database again for every request.
+	 */
+	credentials?: ICredentialDataDecryptedObject;
 }
 
 export interface ApiResponse {
@@ -135,7 +144,19 @@ interface ExchangeControl {
 	buildBody?: () => Promise<RequestBody>;
 	ifUnsure?: UncertainOutcome;
 	authenticated: boolean;
+	credentials?: ICredentialDataDecryptedObject;
 	itemIndex?: number;
+}
+
+/** Hands n8n a credential already read, under the node's own reference to it. */
+function alreadyRead(
+	context: RequestContext,
+	credentialType: string,
+	data: ICredentialDataDecryptedObject | undefined,
+): IAdditionalCredentialOptions | undefined {
+	const reference = context.getNode().credentials?.[credentialType];
+	if (!data || !reference?.id) return undefined;
+	return { credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data } };
 }
 
 /**
@@ -155,47 +176,69 @@ async function exchange(
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
 	const method = options.method ?? 'GET';
 
+	const window = requestWindowOf(context);
+	const credentialOptions = authenticated ? alreadyRead(context, target.credentialType, control.credentials) : undefined;
+
+	const attemptOnce = async (): Promise<AttemptResult<ApiResponse>> => {
+		const body = buildBody ? await buildBody() : options.body;
+		// A client that follows redirects keeps every byte of the body sent, to send it again
+		// after a redirect: a streamed upload would be held whole in memory. It is not followed.
+		const streamed = isStream(body);
+		const fullOptions: IHttpRequestOptions = {
+			...options,
+			...(streamed ? { disableFollowRedirect: true } : {}),
+			body,
+			timeout: policy.timeoutMs,
+			...(signal ? { abortSignal: signal } : {}),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// n8n's helper would otherwise re-send the credential to any host a redirect names.
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+		let response: ApiResponse;
+		try {
+			response = authenticated
+				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions, credentialOptions)
+				: await context.helpers.httpRequest(fullOptions);
+		} catch (error) {
+			releaseBody(body);
+			// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
+			const sourceFailure = findBodySourceFailure(error);
+			if (sourceFailure) throw sourceFailure;
+			// n8n's own errors (a credential it could not apply) carry no code and are not retried.
+			const code = networkErrorCode(error) ?? 'unknown network error';
+			return { ok: false, outcome: { kind: 'network', code }, error };
+		}
+		if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
+			const retryAfter =
+				headerValue(response.headers, 'retry-after') ??
+				rateLimitRetryAfter((name) => headerValue(response.headers, name));
+			// A streamed answer (a download) is read only as far as an error message needs.
+			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
+			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
+		}
+		return { ok: true, value: response };
+	};
+
 	const result = await runWithRetries<ApiResponse>(
 		async () => {
 			if (signal?.aborted) throw cancelledError(node, target.apiName, itemIndex);
-			const body = buildBody ? await buildBody() : options.body;
-			// A client that follows redirects keeps every byte of the body sent, to send it again
-			// after a redirect: a streamed upload would be held whole in memory. It is not followed.
-			const streamed = isStream(body);
-			const fullOptions: IHttpRequestOptions = {
-				...options,
-				...(streamed ? { disableFollowRedirect: true } : {}),
-				body,
-				timeout: policy.timeoutMs,
-				...(signal ? { abortSignal: signal } : {}),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// n8n's helper would otherwise re-send the credential to any host a redirect names.
-				sendCredentialsOnCrossOriginRedirect: false,
-			};
-			let response: ApiResponse;
+			if (!window) return await attemptOnce();
+			// The node run's requests share one window (see ./requestWindow): a 429 or 503 narrows it.
+			const ticket = await window.acquire(signal);
+			if (!ticket) throw cancelledError(node, target.apiName, itemIndex);
+			let attempt: AttemptResult<ApiResponse> | undefined;
 			try {
-				response = authenticated
-					? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions)
-					: await context.helpers.httpRequest(fullOptions);
-			} catch (error) {
-				releaseBody(body);
-				// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
-				const sourceFailure = findBodySourceFailure(error);
-				if (sourceFailure) throw sourceFailure;
-				// n8n's own errors (a credential it could not apply) carry no code and are not retried.
-				const code = networkErrorCode(error) ?? 'unknown network error';
-				return { ok: false, outcome: { kind: 'network', code }, error };
+				attempt = await attemptOnce();
+				return attempt;
+			} finally {
+				window.release(
+					ticket,
+					attempt && !attempt.ok && isThrottled(attempt.outcome)
+						? { kind: 'throttled', retryAfterMs: parseRetryAfter(attempt.outcome.retryAfter) }
+						: { kind: 'answered' },
+				);
 			}
-			if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
-				const retryAfter =
-					headerValue(response.headers, 'retry-after') ??
-					rateLimitRetryAfter((name) => headerValue(response.headers, name));
-				// A streamed answer (a download) is read only as far as an error message needs.
-				if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
-				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
-			}
-			return { ok: true, value: response };
 		},
 		{
 			method,
@@ -251,6 +294,7 @@ export async function sendApiRequest(
 			buildBody: request.buildBody,
 			ifUnsure: request.ifUnsure,
 			authenticated: true,
+			credentials: request.credentials,
 			itemIndex,
 		},
 	);

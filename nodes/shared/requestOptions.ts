@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-/** Items processed at once when Concurrency is not set. */
-export const DEFAULT_CONCURRENCY = 5;
+/**
+ * The most items processed at once when Concurrency is not set: enough to keep a batch of
+ * small uploads moving against an API that answers in tens of milliseconds. Fewer are sent
+ * while the API answers 429 or 503 (see ./requestWindow).
+ */
+export const DEFAULT_CONCURRENCY = 50;
 export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export const DEFAULT_RETRY_DELAY_MS = 1_000;
@@ -25,7 +29,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 100 },
 			default: DEFAULT_CONCURRENCY,
-			description: 'How many items to send at the same time. Output items keep the input order either way.',
+			description:
+				'The most items to send at the same time: fewer while the API answers 429 or 503 (none before its Retry-After), then more again up to this number. Output items keep the input order either way.',
 		},
 		{
 			displayName: 'Max Retries',

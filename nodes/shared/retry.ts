@@ -42,6 +42,11 @@ export type AttemptOutcome =
 	| { kind: 'status'; statusCode: number; retryAfter?: string }
 	| { kind: 'network'; code: string };
 
+/** Whether the API asked for fewer requests (429, 503): the whole node run backs off, see ./requestWindow. */
+export function isThrottled(outcome: AttemptOutcome): outcome is Extract<AttemptOutcome, { kind: 'status' }> {
+	return outcome.kind === 'status' && NOTHING_DONE_STATUSES.includes(outcome.statusCode);
+}
+
 export function isIdempotent(method: IHttpRequestMethods): boolean {
 	return IDEMPOTENT_METHODS.includes(method);
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow'
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getConcurrency } from './requestOptions';
+import { withRequestWindow } from './requestWindow';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {
@@ -43,12 +44,14 @@ type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
 /**
  * Runs the chosen operation once per input item, up to Concurrency items at once (from the
- * node's Request Options). The output is as if the items had run one at a time: every
- * output item is paired with its input and kept in input order (an item's several outputs
- * stay together); with Continue On Fail a failed item becomes an error item in its place
- * and the other items go on. Without it, no item starts once one has failed, the items
- * already under way finish, and the node fails with the error of the first failed item in
- * input order, the one a one-at-a-time run would have stopped on.
+ * node's Request Options); their requests share one window (./requestWindow) that narrows
+ * when the API answers 429 or 503 and widens again up to Concurrency. The output is as if
+ * the items had run one at a time: every output item is paired with its input and kept in
+ * input order (an item's several outputs stay together); with Continue On Fail a failed
+ * item becomes an error item in its place and the other items go on. Without it, no item
+ * starts once one has failed, the items already under way finish, and the node fails with
+ * the error of the first failed item in input order, the one a one-at-a-time run would have
+ * stopped on.
  */
 export async function routeOperations(
 	context: IExecuteFunctions,
@@ -59,11 +62,14 @@ export async function routeOperations(
 	let nextIndex = 0;
 	let failed = false;
 
+	// Read once for the run, as n8n's own routers do: each read costs n8n a parameter lookup and
+	// a validation against the node's description, a sizeable share of a small item's CPU.
+	const resource = context.getNodeParameter('resource', 0) as string;
+	const operation = context.getNodeParameter('operation', 0) as string;
+	const handler = findOperation(operations, resource, operation);
+
 	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
 		try {
-			const resource = context.getNodeParameter('resource', itemIndex) as string;
-			const operation = context.getNodeParameter('operation', itemIndex) as string;
-			const handler = findOperation(operations, resource, operation);
 			if (!handler) {
 				throw new NodeOperationError(
 					context.getNode(),
@@ -88,8 +94,9 @@ export async function routeOperations(
 			if ('error' in outcome) failed = true;
 		}
 	};
-	const workers = Math.min(getConcurrency(context), items.length);
-	await Promise.all(Array.from({ length: workers }, worker));
+	const concurrency = getConcurrency(context);
+	const workers = Math.min(concurrency, items.length);
+	await withRequestWindow(context, concurrency, async () => await Promise.all(Array.from({ length: workers }, worker)));
 
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {

@@ -23,6 +23,31 @@ export function readMemory(pid) {
 	}
 }
 
+/** User + system CPU time a live process has used so far, in ms (clock ticks of 10 ms); undefined once it is gone. */
+export function readCpuMs(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// Fields after the command name (which may hold spaces) start after the last ')'.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * CPU time (ms) the process used while one node ran: between the samples around the node's
+ * `startTime` and `startTime + executionTime` in the run data.
+ */
+export function cpuDuringNode(samples, task) {
+	if (!task?.startTime || task.executionTime === undefined) return undefined;
+	const from = task.startTime;
+	const to = from + task.executionTime;
+	const before = samples.filter((x) => x.t <= from && x.cpuMs !== undefined).at(-1);
+	const after = samples.find((x) => x.t >= to && x.cpuMs !== undefined);
+	return before && after ? after.cpuMs - before.cpuMs : undefined;
+}
+
 /**
  * A stream filter for JSON text that cuts every string value longer than `limit` characters
  * (keeping the JSON valid). In the default binary data mode the run data printed by
@@ -155,7 +180,7 @@ export async function executeMeasured(userFolder, workflowId, { env = {}, timeou
 	const sample = () => {
 		const m = readMemory(child.pid);
 		if (!m) return;
-		samples.push({ t: Date.now(), rss: m.rss });
+		samples.push({ t: Date.now(), rss: m.rss, cpuMs: readCpuMs(child.pid) });
 		peakKb = Math.max(peakKb, m.hwm);
 	};
 	const sampler = setInterval(sample, SAMPLE_EVERY_MS);
@@ -191,7 +216,7 @@ export async function executeMeasured(userFolder, workflowId, { env = {}, timeou
 		const inRun = samples.filter((s) => s.t >= from && s.t <= to + SAMPLE_EVERY_MS);
 		if (inRun.length > 0) runPeakKb = Math.max(...inRun.map((s) => s.rss));
 	}
-	return { run, peakKb, runPeakKb, samples: samples.length, wallMs: Date.now() - started, code, signal, stdout, stderr, outFile };
+	return { run, peakKb, runPeakKb, samples: samples.length, rssSamples: samples, wallMs: Date.now() - started, code, signal, stdout, stderr, outFile };
 }
 
 /** The run's task data of one node (first run): executionTime, executionStatus, output items. */

@@ -5,13 +5,22 @@
 //
 //   node scripts/bench/sink.mjs [--port 0] [--latency-ms 0]   # prints {"port":N} on stdout
 //
-// Control routes (for the benchmark): POST /_bench/config {latencyMs}, POST /_bench/reset,
-// GET /_bench/requests → { requests: [...], maxInFlight }.
+// Control routes (for the benchmark): POST /_bench/config {latencyMs, rateLimit, failRate},
+// POST /_bench/reset, GET /_bench/requests → { requests: [...], maxInFlight, throttled, faults }.
+//
+// rateLimit { requests, windowMs }: at most `requests` uploads per fixed window (the first one
+// starts when the first upload arrives); beyond it a 429 with Retry-After (whole seconds until
+// the window ends), the body read and dropped, nothing recorded as an upload.
+// download { id, path, fileName, mimeType }: GET /v1/attachments/<id> answers CityPay's attachment JSON
+// with a file_url on this sink, and GET /files/download.bin streams the file at `path` from disk.
+// failRate (0..1): that share of uploads, at random, is answered 500 or 429 or has its
+// connection dropped, before its body is read: none of them is recorded as an upload.
 //
 // Built-ins only: the multipart and the JSON-with-base64 parsers below are streaming and strict
 // enough for a benchmark (closing boundary seen, base64 length consistent with the bytes decoded).
 
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -260,7 +269,19 @@ function answerFor(api, n, parsed) {
 
 /** Starts the sink; resolves { port, close() }. */
 export function startSink({ port = 0, latencyMs = 0 } = {}) {
-	const state = { latencyMs, requests: [], inFlight: 0, maxInFlight: 0, count: 0 };
+	const state = { latencyMs, requests: [], inFlight: 0, maxInFlight: 0, count: 0, rateLimit: undefined, window: undefined, throttled: 0, failRate: 0, faults: {}, download: undefined, downloads: [] };
+
+	/** Whether an upload arriving now is over the rate limit: then the seconds until the window ends. */
+	const overLimit = () => {
+		if (!state.rateLimit) return undefined;
+		const now = Date.now();
+		if (!state.window || now >= state.window.endsAt) state.window = { endsAt: now + state.rateLimit.windowMs, used: 0 };
+		if (state.window.used < state.rateLimit.requests) {
+			state.window.used++;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil((state.window.endsAt - now) / 1000));
+	};
 
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url, 'http://sink');
@@ -278,16 +299,59 @@ export function startSink({ port = 0, latencyMs = 0 } = {}) {
 				if (url.pathname === '/_bench/config' && req.method === 'POST') {
 					const body = JSON.parse(text || '{}');
 					if (body.latencyMs !== undefined) state.latencyMs = Number(body.latencyMs);
-					return send(200, { latencyMs: state.latencyMs });
+					if (body.rateLimit !== undefined) state.rateLimit = body.rateLimit ?? undefined;
+					if (body.failRate !== undefined) state.failRate = Number(body.failRate);
+					if (body.download !== undefined) state.download = body.download;
+					return send(200, { latencyMs: state.latencyMs, rateLimit: state.rateLimit, failRate: state.failRate });
 				}
 				if (url.pathname === '/_bench/reset' && req.method === 'POST') {
 					state.requests = [];
 					state.maxInFlight = 0;
+					state.rateLimit = undefined;
+					state.window = undefined;
+					state.throttled = 0;
+					state.failRate = 0;
+					state.faults = {};
+					state.download = undefined;
+					state.downloads = [];
 					return send(200, { ok: true });
 				}
-				if (url.pathname === '/_bench/requests') return send(200, { requests: state.requests, maxInFlight: state.maxInFlight });
+				if (url.pathname === '/_bench/requests') {
+					return send(200, {
+						requests: state.requests,
+						maxInFlight: state.maxInFlight,
+						throttled: state.throttled,
+						faults: state.faults,
+						downloads: state.downloads,
+					});
+				}
 				send(404, { message: 'unknown control route' });
 			});
+			return;
+		}
+
+		const download = state.download;
+		if (download && req.method === 'GET' && url.pathname === `/v1/attachments/${download.id}`) {
+			req.resume();
+			const { size } = fs.statSync(download.path);
+			return send(200, {
+				id: download.id,
+				filename: download.fileName,
+				file_url: `http://${req.headers.host}/files/download.bin`,
+				file_type: download.mimeType,
+				file_size: size,
+			});
+		}
+		if (download && req.method === 'GET' && url.pathname === '/files/download.bin') {
+			req.resume();
+			const { size } = fs.statSync(download.path);
+			const record = { path: url.pathname, size, sent: 0, complete: false };
+			state.downloads.push(record);
+			res.writeHead(200, { 'content-type': download.mimeType, 'content-length': String(size) });
+			const file = fs.createReadStream(download.path, { highWaterMark: 1024 * 1024 });
+			file.on('data', (chunk) => (record.sent += chunk.length));
+			res.once('finish', () => (record.complete = record.sent === size));
+			file.pipe(res);
 			return;
 		}
 
@@ -295,6 +359,25 @@ export function startSink({ port = 0, latencyMs = 0 } = {}) {
 		if (!route) {
 			req.resume();
 			return send(404, { message: `no route ${req.method} ${url.pathname}` });
+		}
+
+		const retryAfter = overLimit();
+		if (retryAfter !== undefined) {
+			state.throttled++;
+			req.resume();
+			req.once('end', () => {
+				res.setHeader('retry-after', String(retryAfter));
+				send(429, { message: 'Too many requests' });
+			});
+			return;
+		}
+		if (state.failRate > 0 && Math.random() < state.failRate) {
+			const kind = ['500', '429', 'drop'][Math.floor(Math.random() * 3)];
+			state.faults[kind] = (state.faults[kind] ?? 0) + 1;
+			if (kind === 'drop') return req.socket.destroy();
+			req.resume();
+			req.once('end', () => send(Number(kind), { message: kind === '429' ? 'Too many requests' : 'Internal server error' }));
+			return;
 		}
 
 		state.inFlight++;
@@ -321,6 +404,7 @@ export function startSink({ port = 0, latencyMs = 0 } = {}) {
 			parsed.fields ??= {};
 			const record = {
 				n,
+				at: Date.now(),
 				api: route.api,
 				path: url.pathname,
 				contentType: contentType.split(';')[0],

@@ -5,6 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 
+import { triggerWorkflow } from './workflows.mjs';
+
 const MB = 1024 * 1024;
 const BIG_BYTES = 200 * MB;
 const SMALL_BYTES = 1024;
@@ -39,19 +41,7 @@ function startFileHost(files, block) {
 
 /** Manual Trigger → `cityPayNode` uploading the file at `fileUrl` (Input Type URL). */
 function urlWorkflow(id, name, cityPayNode, fileUrl) {
-	const node = { ...cityPayNode, parameters: { ...cityPayNode.parameters, inputType: 'url', fileUrl } };
-	return {
-		id,
-		name,
-		active: false,
-		nodes: [
-			{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: `${id}-up`, position: [220, 0], ...node },
-		],
-		connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	return triggerWorkflow(id, name, { ...cityPayNode, parameters: { ...cityPayNode.parameters, inputType: 'url', fileUrl } });
 }
 
 /**

@@ -10,6 +10,8 @@ export const CREDENTIALS = {
 	cityPayApi: { id: 'benchCityPayCred', name: 'Bench CityPay' },
 	haptikApi: { id: 'benchHaptikCred', name: 'Bench Haptik' },
 	leadwayApi: { id: 'benchLeadwayCred', name: 'Bench Leadway' },
+	// For the HTTP Request node sending the token from a credential, as our nodes do.
+	httpHeaderAuth: { id: 'benchHeaderAuthCred', name: 'Bench Header Auth' },
 };
 
 /** Credentials pointing at the sink (`n8n import:credentials` encrypts `data`). */
@@ -19,6 +21,7 @@ export function credentialsFor(sinkUrl) {
 		cityPayApi: { token: TOKEN, baseUrl: `${sinkUrl}/v1` },
 		haptikApi: { baseUrl: sinkUrl, token: TOKEN, clientId: 'bench-client' },
 		leadwayApi: { accessToken: TOKEN, apiVersion: '2021-07-28', baseUrl: sinkUrl, locationId: 'bench-location' },
+		httpHeaderAuth: { name: 'Authorization', value: `Bearer ${TOKEN}` },
 	};
 	return Object.entries(CREDENTIALS).map(([type, { id, name }]) => ({ id, name, type, data: data[type] }));
 }
@@ -46,7 +49,8 @@ export function uploaders(sinkUrl) {
 			},
 			credentials: credentialRef('inventApi'),
 		}),
-		cityPay: (concurrency) => ({
+		cityPay: (concurrency, settings = {}) => ({
+			...settings,
 			name: 'CityPay',
 			type: `${PACKAGE}.cityPay`,
 			typeVersion: 1,
@@ -60,20 +64,40 @@ export function uploaders(sinkUrl) {
 			credentials: credentialRef('cityPayApi'),
 		}),
 		// n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
-		httpRequest: () => ({
+		// `settings`: node settings such as { onError } or { retryOnFail, maxTries, waitBetweenTries }.
+		// `withCredential`: the token from a Header Auth credential (read for every item, as our
+		// nodes read theirs) instead of a header typed into the node.
+		httpRequest: (settings = {}, { withCredential = false } = {}) => ({
+			...settings,
 			name: 'HTTP Request',
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
 			parameters: {
 				method: 'POST',
 				url: `${sinkUrl}/v1/attachments`,
-				sendHeaders: true,
-				headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] },
+				...(withCredential
+					? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
+					: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] } }),
 				sendBody: true,
 				contentType: 'multipart-form-data',
 				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
 				options: {},
 			},
+			...(withCredential ? { credentials: credentialRef('httpHeaderAuth') } : {}),
+		}),
+		// Downloads: CityPay's Download operation, and the HTTP Request node fetching the same file.
+		cityPayDownload: (attachmentId) => ({
+			name: 'CityPay',
+			type: `${PACKAGE}.cityPay`,
+			typeVersion: 1,
+			parameters: { resource: 'attachment', operation: 'download', attachmentId, binaryPropertyName: 'data' },
+			credentials: credentialRef('cityPayApi'),
+		}),
+		httpDownload: (fileUrl) => ({
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: { method: 'GET', url: fileUrl, options: { response: { response: { responseFormat: 'file' } } } },
 		}),
 		haptik: () => ({
 			name: 'Haptik',
@@ -128,4 +152,20 @@ export function workflow(id, name, fileSelector, targets = []) {
 		}),
 	};
 	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+/** Manual Trigger → `target` (a node that needs no input item, such as a download). */
+export function triggerWorkflow(id, name, target) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes: [
+			{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			...(target ? [{ id: `${id}-node`, position: [220, 0], ...target }] : []),
+		],
+		connections: target ? { Start: { main: [[{ node: target.name, type: 'main', index: 0 }]] } } : {},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }

@@ -171,6 +171,9 @@ export function withCredentialDefaults(
 
 /** Credentials kept in memory; `authenticate` follows n8n's own credentials helper. */
 export class TestCredentialsHelper extends ICredentialsHelper {
+	/** Calls of getDecrypted: each is a database read and a decryption in real n8n. */
+	reads = 0;
+
 	constructor(
 		private readonly credentialTypes: Map<string, ICredentialType>,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -251,6 +254,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_raw?: boolean,
 		_expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		const data = this.data[type];
 		if (!data) throw new Error(`No test credentials of type ${type}`);
 		return withCredentialDefaults(this.credentialType(type), data);
@@ -334,6 +338,8 @@ export interface RunResult {
 	/** The node's error when the run stopped on it. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
 	run: IRun;
+	/** How often n8n read (decrypted) a credential during the run. */
+	credentialReads: number;
 }
 
 const NODE_NAME = 'Node Under Test';
@@ -417,6 +423,7 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 			errorItems: taskData?.data?.main?.[1] ?? [],
 			error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 			run,
+			credentialReads: credentialsHelper.reads,
 		};
 		// Everything the user sees of this run: output items, the error (message, description,
 		// serialized), and the run data n8n stores and shows in the execution view.
