@@ -5,29 +5,12 @@
  * CityPay → Get, search the From List dropdown, pick an attachment, run the step, save, and
  * run the saved workflow with `n8n execute`. Invent's upload picks its contact the same way.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-
-import { provisionUserFolder } from '../../scripts/dev.mjs';
-import { prepareN8n, REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
-import {
-	executeWorkflow,
-	freePort,
-	importWorkflow,
-	packPackage,
-	setupOwner,
-	startN8n,
-	stopAll,
-} from '../../scripts/n8n-local/run.mjs';
-import { startSandbox } from '../../scripts/sandbox.mjs';
+import { executeWorkflow } from '../../scripts/n8n-local/run.mjs';
 import { openBrowser, screenshot, signIn } from './browser.mjs';
 import { nodeId, WORKFLOW, WORKFLOW_ID } from './editorWorkflow.mjs';
+import { N8N_ENV, startPackageInN8n } from './packageInN8n.mjs';
 
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const N8N_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
 const SHOT_TAG = process.env.E2E_SHOT_TAG || 'after';
-delete process.env.NODE_ENV;
 
 const log = (msg) => process.stderr.write(`[e2e editor] ${msg}\n`);
 
@@ -38,31 +21,24 @@ describe('the editor with resource locators (real n8n)', () => {
 	let sandbox;
 	let n8n;
 	let session;
+	let stop;
 	let browser;
 	let page;
 	let report;
 
 	beforeAll(async () => {
-		await prepareN8n();
-		for (const file of [...PACKAGE.n8n.nodes, ...PACKAGE.n8n.credentials]) {
-			if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
-		}
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-editor-'));
-		const tarball = await packPackage(REPO_ROOT);
-		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0 } });
-		// Something to pick: three CityPay attachments, and an Invent contact with an email.
-		const names = ['meeting-notes.txt', 'quarterly-report.pdf', 'receipt.txt'];
-		sandbox.services.citypay.double.addAttachments(names.length).forEach((attachment, index) => {
-			attachment.filename = names[index];
-		});
-		sandbox.services.invent.double.addContact({ name: 'Ada Lovelace', email: 'ada@example.com' });
-		await provisionUserFolder(userFolder, { sandbox, tarball });
-		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-		const workflowFile = path.join(userFolder, 'editor-workflow.json');
-		fs.writeFileSync(workflowFile, JSON.stringify([WORKFLOW]));
-		await importWorkflow(userFolder, workflowFile);
-		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
-		session = await setupOwner(n8n.url);
+		({ userFolder, sandbox, n8n, session, stop } = await startPackageInN8n({
+			name: 'editor',
+			// Something to pick: three CityPay attachments, and an Invent contact with an email.
+			seed: ({ services }) => {
+				const names = ['meeting-notes.txt', 'quarterly-report.pdf', 'receipt.txt'];
+				services.citypay.double.addAttachments(names.length).forEach((attachment, index) => {
+					attachment.filename = names[index];
+				});
+				services.invent.double.addContact({ name: 'Ada Lovelace', email: 'ada@example.com' });
+			},
+			workflows: () => [WORKFLOW],
+		}));
 		browser = await openBrowser({ viewport: { width: 1500, height: 950 } });
 		({ page } = browser);
 		await signIn(page, n8n.url);
@@ -71,10 +47,7 @@ describe('the editor with resource locators (real n8n)', () => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await n8n?.stop();
-		await stopAll();
-		await sandbox?.stop();
-		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		await stop?.();
 		if (report) log(report);
 		if (screenshots.length) log(`screenshots:\n${screenshots.map((file) => `  ${file}`).join('\n')}`);
 		log(`editor run took ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -9,25 +9,19 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { provisionUserFolder } from '../../scripts/dev.mjs';
-import { prepareN8n, REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
-import { freePort, importWorkflow, n8nCli, packPackage, setupOwner, startN8n, stopAll } from '../../scripts/n8n-local/run.mjs';
-import { CREDENTIAL_IDS, startSandbox } from '../../scripts/sandbox.mjs';
+import { REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
+import { n8nCli } from '../../scripts/n8n-local/run.mjs';
+import { CREDENTIAL_IDS } from '../../scripts/sandbox.mjs';
+import { N8N_ENV, PACKAGE, startPackageInN8n } from './packageInN8n.mjs';
 
 const require = createRequire(import.meta.url);
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const N8N_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
 const MCP_PATH = 'crm-attachments';
 const WORKFLOW_ID = 'mcpCrmAttach0001';
-
-// Jest sets NODE_ENV=test, in which `n8n start` exits at once; n8n must run as it does for users.
-delete process.env.NODE_ENV;
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const log = (msg) => process.stderr.write(`[mcp e2e] ${msg}\n`);
@@ -160,37 +154,31 @@ function answerOf(result) {
 
 describe('the nodes as tools of n8n\'s MCP Server Trigger', () => {
 	const started = Date.now();
-	let userFolder;
 	let sandbox;
 	let n8n;
+	let stop;
 	let client;
 	let files;
 	const pdf = fixture('invoice.pdf');
 	const png = fixture('logo.png');
 
 	beforeAll(async () => {
-		await prepareN8n();
-		for (const file of PACKAGE.n8n.nodes) {
-			if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
-		}
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-mcp-e2e-'));
-		const tarball = await packPackage(REPO_ROOT);
-		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0, files: 0 } });
-		files = sandbox.services.files.double;
-		files.addFile('invoice.pdf', pdf, 'application/pdf');
-		files.addFile('logo.png', png, 'image/png');
-		await provisionUserFolder(userFolder, { sandbox, tarball });
-		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-
-		const workflowFile = path.join(userFolder, 'mcp-workflow.json');
-		fs.writeFileSync(workflowFile, JSON.stringify(mcpWorkflow(), null, 2));
-		await importWorkflow(userFolder, workflowFile);
-		// Published before n8n starts, so its production MCP endpoint is registered at startup.
-		const published = await n8nCli(userFolder, ['publish:workflow', `--id=${WORKFLOW_ID}`], { env: N8N_ENV });
-		if (published.code !== 0) throw new Error(`publish:workflow failed:\n${(published.stdout + published.stderr).slice(-3000)}`);
-
-		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
-		await setupOwner(n8n.url);
+		({ sandbox, n8n, stop } = await startPackageInN8n({
+			name: 'mcp',
+			seed: ({ services }) => {
+				files = services.files.double;
+				files.addFile('invoice.pdf', pdf, 'application/pdf');
+				files.addFile('logo.png', png, 'image/png');
+			},
+			workflows: () => [mcpWorkflow()],
+			// Published before n8n starts, so its production MCP endpoint is registered at startup.
+			beforeStart: async (userFolder) => {
+				const published = await n8nCli(userFolder, ['publish:workflow', `--id=${WORKFLOW_ID}`], { env: N8N_ENV });
+				if (published.code !== 0) {
+					throw new Error(`publish:workflow failed:\n${(published.stdout + published.stderr).slice(-3000)}`);
+				}
+			},
+		}));
 		client = new Client({ name: 'crm-attachments-e2e', version: '1.0.0' });
 		await client.connect(new StreamableHTTPClientTransport(new URL(`${n8n.url}/mcp/${MCP_PATH}`)));
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s; MCP client connected`);
@@ -198,10 +186,7 @@ describe('the nodes as tools of n8n\'s MCP Server Trigger', () => {
 
 	afterAll(async () => {
 		await client?.close().catch(() => undefined);
-		await n8n?.stop();
-		await stopAll();
-		await sandbox?.stop();
-		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		await stop?.();
 		log(`MCP end-to-end run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	}, 60 * 1000);
 

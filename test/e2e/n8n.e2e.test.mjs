@@ -6,38 +6,22 @@
  * cannot be prepared, the tests fail with the reason.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
 import busboy from 'busboy';
 
-import { provisionUserFolder, exampleWorkflows } from '../../scripts/dev.mjs';
-import { prepareN8n, REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
-import {
-	executeWorkflow,
-	freePort,
-	importWorkflow,
-	packPackage,
-	setupOwner,
-	startN8n,
-	stopAll,
-} from '../../scripts/n8n-local/run.mjs';
-import { sandboxCredentials, startSandbox } from '../../scripts/sandbox.mjs';
+import { exampleWorkflows } from '../../scripts/dev.mjs';
+import { REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
+import { executeWorkflow } from '../../scripts/n8n-local/run.mjs';
+import { sandboxCredentials } from '../../scripts/sandbox.mjs';
 import { openBrowser, screenshot, signIn } from './browser.mjs';
 import { VENDORS, branch, errorModeWorkflows } from './errorModeWorkflows.mjs';
 import { formTriggerOf, publishFormWorkflows, submitForm } from './formTrigger.mjs';
+import { N8N_ENV, PACKAGE, startPackageInN8n } from './packageInN8n.mjs';
 
 const require = createRequire(import.meta.url);
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-// The legacy expression engine: the default one (isolated-vm) sometimes crashes `n8n execute` at exit.
-const N8N_ENV = { N8N_EXPRESSION_ENGINE: 'legacy' };
-
-// Jest sets NODE_ENV=test; n8n then runs in its own test mode (and `n8n start` exits at once,
-// silently). The n8n processes this file starts must run as they do for users.
-delete process.env.NODE_ENV;
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const log = (msg) => process.stderr.write(`[e2e] ${msg}\n`);
@@ -214,37 +198,26 @@ describe('the package in a real n8n', () => {
 	let sandbox;
 	let n8n;
 	let session;
+	let stop;
 	const screenshots = [];
 	// Invent uploads go to a contact the sandbox made; its ID is known once the sandbox runs.
 	let errorModeRuns = [];
 
 	beforeAll(async () => {
-		// Fails (never skips) with the reason when n8n cannot be prepared on this machine.
-		await prepareN8n();
-		for (const file of [...PACKAGE.n8n.nodes, ...PACKAGE.n8n.credentials]) {
-			if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
-		}
-		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
-		const tarball = await packPackage(REPO_ROOT);
-		sandbox = await startSandbox({ ports: { invent: 0, haptik: 0, citypay: 0, leadway: 0 } });
-		errorModeRuns = errorModeWorkflows({ inventContactId: sandbox.services.invent.double.contacts[0].id });
-		await provisionUserFolder(userFolder, { sandbox, tarball });
-		fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-		const workflowsFile = path.join(userFolder, 'error-mode-workflows.json');
-		fs.writeFileSync(workflowsFile, JSON.stringify(errorModeRuns.map((entry) => entry.workflow)));
-		await importWorkflow(userFolder, workflowsFile);
-		n8n = await startN8n({ userFolder, port: await freePort(), env: N8N_ENV });
-		session = await setupOwner(n8n.url);
+		({ userFolder, sandbox, n8n, session, stop } = await startPackageInN8n({
+			name: 'examples',
+			workflows: ({ services }) => {
+				errorModeRuns = errorModeWorkflows({ inventContactId: services.invent.double.contacts[0].id });
+				return errorModeRuns.map((entry) => entry.workflow);
+			},
+		}));
 		// A Form Trigger listens only once its workflow is published.
 		await publishFormWorkflows(session, examples.map((example) => example.workflow));
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s, user folder ${userFolder}`);
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
-		await n8n?.stop();
-		await stopAll();
-		await sandbox?.stop();
-		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
+		await stop?.();
 		if (screenshots.length) log(`screenshots:\n${screenshots.map((file) => `  ${file}`).join('\n')}`);
 		log(`end-to-end run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	}, 60 * 1000);
