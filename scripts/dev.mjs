@@ -128,7 +128,7 @@ async function main() {
 			'',
 			`n8n is up (started in ${(n8n.startupMs / 1000).toFixed(1)} s): http://localhost:${port}`,
 			`Log in as ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password}${session.created ? ' (owner just created)' : ''}`,
-			'Workflows: the four examples (examples/*.json), using the "… Sandbox" credentials.',
+			`Workflows: the ${exampleWorkflows().length} examples (examples/*.json), using the "… Sandbox" credentials.`,
 			'',
 			'Sandbox APIs (data in memory, gone on exit):',
 			describeSandbox(sandbox),
