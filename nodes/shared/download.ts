@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { describeRefusalWith } from './errors';
-import { joinUrl } from './parameters';
+import { joinUrl, parseHttpUrl } from './parameters';
 import type { ApiTarget } from './request';
 import { isStream, sendFileRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
@@ -43,15 +43,6 @@ export interface DownloadNaming {
 }
 
 type BinaryStream = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
-
-function parseHttpUrl(value: string, base?: string): URL | undefined {
-	try {
-		const url = new URL(value, base);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-	} catch {
-		return undefined;
-	}
-}
 
 /** The last segment of a URL's path, decoded: a file name when the API gave none. */
 function lastPathSegment(url: string): string | undefined {

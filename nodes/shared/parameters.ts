@@ -40,14 +40,19 @@ export function splitList(value: string | string[] | undefined): string[] {
 	return parts.map((part) => String(part).trim()).filter((part) => part !== '');
 }
 
+/** The value as an http(s) URL (resolved against `base` when given), or undefined for anything else. */
+export function parseHttpUrl(value: string, base?: string): URL | undefined {
+	try {
+		const url = new URL(value, base);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Whether a value is an absolute http(s) URL, the only kind the APIs fetch or accept. */
 export function isHttpUrl(value: string): boolean {
-	try {
-		const { protocol } = new URL(value);
-		return protocol === 'http:' || protocol === 'https:';
-	} catch {
-		return false;
-	}
+	return parseHttpUrl(value) !== undefined;
 }
 
 /** Scheme, host and port of a URL, without path, query or user info. */

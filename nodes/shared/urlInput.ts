@@ -7,7 +7,7 @@ import { asBodySourceFailure, findBodySourceFailure, networkErrorCode } from './
 import type { FileRules } from './fileRules';
 import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
-import { safeOrigin } from './parameters';
+import { parseHttpUrl, safeOrigin } from './parameters';
 import type { OpenedStream } from './request';
 import { openUrlStream } from './request';
 import type { RequestPolicy } from './requestOptions';
@@ -48,13 +48,8 @@ export function parseFileUrl(node: INode, itemIndex: number, value: unknown, fie
 	if (text === '') {
 		throw fail(node, itemIndex, `${fieldName} is empty`, `Enter the http(s) URL of the file, ${example}.`);
 	}
-	let url: URL | undefined;
-	try {
-		url = new URL(text);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+	const url = parseHttpUrl(text);
+	if (!url) {
 		throw fail(
 			node,
 			itemIndex,
@@ -172,13 +167,8 @@ async function download(
 		response.body.destroy();
 		const location = header(headers, 'location');
 		if (statusCode >= 300 && statusCode < 400 && location !== undefined) {
-			let next: URL | undefined;
-			try {
-				next = new URL(location, url);
-			} catch {
-				next = undefined;
-			}
-			if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+			const next = parseHttpUrl(location, url.href);
+			if (!next) {
 				throw fail(node, itemIndex, `The file host ${url.origin} redirected to a URL that is not http(s)`, 'Check the File URL.');
 			}
 			if (redirects >= MAX_URL_REDIRECTS) {
