@@ -123,6 +123,27 @@ describe('Attachment → Upload', () => {
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
+	it('gives every upload its own boundary, the one its Content-Type names', async () => {
+		const result = await run({ operation: 'upload' }, [
+			{ files: [{ fileName: 'a.png', content: png }] },
+			{ files: [{ fileName: 'b.png', content: png }] },
+		]);
+
+		expect(result.error).toBeUndefined();
+		const requests = citypay.requestsTo('POST', /^\/attachments$/);
+		expect(requests).toHaveLength(2);
+		const boundaries = requests.map((request) => {
+			const boundary = /boundary=(\S+)$/.exec(String(request.headers['content-type']))?.[1] ?? '';
+			const body = request.body.toString('latin1');
+			expect(body.startsWith(`--${boundary}\r\n`)).toBe(true);
+			expect(body.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true);
+			expect(request.headers['content-length']).toBe(String(request.body.length));
+			return boundary;
+		});
+		expect(boundaries[0]).not.toBe(boundaries[1]);
+		expect(boundaries[0].length).toBeGreaterThanOrEqual(24);
+	});
+
 	it('streams a multi-MB file from filesystem storage byte for byte', async () => {
 		const big = bytesOfSize(6 * 1024 * 1024 + 7, 42);
 		const result = await run({ operation: 'upload' }, [{ files: [{ fileName: 'backup.bin', content: big }] }]);

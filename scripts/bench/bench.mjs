@@ -12,7 +12,7 @@
 // --repeat N runs every n8n workflow N times and reports medians. --concurrency N adds
 // throughput runs with that Concurrency besides the default. --cases runs only those sections
 // (the report then leaves the others out). --cpu-prof DIR writes a V8 CPU profile of every
-// n8n process of the throughput runs into DIR (node --cpu-prof).
+// n8n process of the throughput runs and the big downloads into DIR (node --cpu-prof).
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -421,7 +421,7 @@ async function main() {
 			]) {
 				log(`download ${(file.size / MB).toFixed(3)} MB: ${label}`);
 				const sinkConfig = { download: { id: DOWNLOAD_ID, path: file.file, fileName: file.fileName, mimeType: 'application/octet-stream' } };
-				const { result, sinkState } = await execute(key, 'filesystem', sinkConfig);
+				const { result, sinkState } = await execute(key, 'filesystem', sinkConfig, { cpuProf: size === 'big' });
 				const task = nodeTask(result.run, nodeName);
 				const binary = task?.data?.main?.[0]?.[0]?.binary?.data;
 				const served = sinkState.downloads[0];
@@ -619,7 +619,7 @@ async function main() {
 		}
 
 		log('by URL: 1 KB and 200 MB → CityPay');
-		const urlRow = await urlBench.measure(execute, verifyUploads, nodeTask);
+		const urlRow = await urlBench.measure(execute, verifyUploads, nodeTask, paths.node);
 
 		const loadAfter = os.loadavg();
 		const nodeVersion = await timed(paths.node, ['--version']);
@@ -655,7 +655,7 @@ async function main() {
 		fs.writeFileSync(opts.out, report.markdown);
 		process.stdout.write(`${report.markdown}\n`);
 		log(`wrote ${opts.out} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
-		if (!report.allVerified || !urlRow.verified) {
+		if (!report.allVerified || !urlRow.verified || !urlRow.floor.verified) {
 			log('some uploads did not arrive whole or a sanity check failed: see the table');
 			process.exitCode = 1;
 		}
