@@ -1,3 +1,6 @@
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
+
 import { CITYPAY_TOKEN, CityPayDouble, CityPayFileHost } from './doubles/citypay';
 import { sha256 } from './doubles/httpDouble';
 import { testCredential } from './harness/credentialTest';
@@ -7,6 +10,7 @@ import { isStreamLike, watchBuffers } from './harness/bufferWatch';
 import { bytesOfSize, fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
+import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
@@ -142,6 +146,36 @@ describe('Attachment → Upload', () => {
 		});
 		expect(boundaries[0]).not.toBe(boundaries[1]);
 		expect(boundaries[0].length).toBeGreaterThanOrEqual(24);
+	});
+
+	it('reads a stored file of one read whole and a bigger one as a stream, the same bytes either way', async () => {
+		const small = bytesOfSize(WHOLE_FILE_MAX_BYTES, 33);
+		const big = bytesOfSize(WHOLE_FILE_MAX_BYTES + 1, 34);
+		const service = Container.get(BinaryDataService);
+		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
+		const getAsStream = jest.spyOn(service, 'getAsStream');
+		let result: RunResult;
+		try {
+			result = await run({ operation: 'upload' }, [
+				{ files: [{ fileName: 'small.bin', content: small }] },
+				{ files: [{ fileName: 'big.bin', content: big }] },
+			]);
+			expect(getAsBuffer).toHaveBeenCalledTimes(1);
+			expect(getAsStream).toHaveBeenCalledTimes(1);
+		} finally {
+			getAsBuffer.mockRestore();
+			getAsStream.mockRestore();
+		}
+
+		expect(result.error).toBeUndefined();
+		const requests = citypay.requestsTo('POST', /^\/attachments$/);
+		expect(requests.map((request) => request.headers['content-length'])).toEqual(requests.map((request) => String(request.body.length)));
+		expect(requests.every((request) => request.headers['transfer-encoding'] === undefined)).toBe(true);
+		// The two items run at once: compare by name.
+		expect(citypay.attachments.map((attachment) => [attachment.filename, attachment.sha256]).sort()).toEqual([
+			['big.bin', sha256(big)],
+			['small.bin', sha256(small)],
+		]);
 	});
 
 	it('streams a multi-MB file from filesystem storage byte for byte', async () => {

@@ -10,6 +10,7 @@ import { sha256 } from './doubles/httpDouble';
 import { INVENT_API_KEY, InventDouble } from './doubles/invent';
 import type { BinaryMode, FixtureItem, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
+import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
 import { bytesOfSize } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
@@ -97,6 +98,43 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 		expect(invent.files[0]).toMatchObject({ contactId, name: 'archive.zip', type: 'application/zip', source: 'direct' });
 		expect(invent.files[0].sha256).toBe(contentHash);
 		expect(result.items[0].json).toMatchObject({ file_filename: 'archive.zip', file_size: LARGE });
+	});
+
+	it('reads a stored file of one read whole and a bigger one as a stream, the same bytes either way', async () => {
+		const [{ id: contactId }] = invent.addContacts(1);
+		const small = bytesOfSize(WHOLE_FILE_MAX_BYTES, 31);
+		const big = bytesOfSize(WHOLE_FILE_MAX_BYTES + 1, 32);
+		const service = Container.get(BinaryDataService);
+		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
+		const getAsStream = jest.spyOn(service, 'getAsStream');
+		let result: RunResult;
+		try {
+			result = await run({ contactId }, [
+				{ files: [{ fileName: 'small.bin', content: small, mimeType: 'application/octet-stream' }] },
+				{ files: [{ fileName: 'big.bin', content: big, mimeType: 'application/octet-stream' }] },
+			]);
+			if (mode === 'filesystem') {
+				expect(getAsBuffer).toHaveBeenCalledTimes(1);
+				expect(getAsStream).toHaveBeenCalledTimes(1);
+			}
+		} finally {
+			getAsBuffer.mockRestore();
+			getAsStream.mockRestore();
+		}
+
+		expect(result.error).toBeUndefined();
+		const requests = invent.requestsTo('POST', /\/files$/);
+		expect(requests).toHaveLength(2);
+		// The two items run at once: each request is found by its file's name.
+		for (const [bytes, name] of [
+			[small, 'small.bin'],
+			[big, 'big.bin'],
+		] as const) {
+			const request = requests.find((candidate) => candidate.body.includes(`"name":"${name}"`))!;
+			expect(request.headers['transfer-encoding']).toBeUndefined();
+			expect(request.headers['content-length']).toBe(String(request.body.length));
+			expect(request.body.equals(wholeStringBody(bytes, name, 'application/octet-stream'))).toBe(true);
+		}
 	});
 
 	it.each([0, 1, 2, 3, 4])('sends a %i-byte remainder past whole 3-byte groups exactly', async (extra) => {

@@ -302,7 +302,7 @@ async function main() {
 		const binaryDir = path.join(tmp, 'binaryData');
 		const retries = [];
 		/** One measured `n8n execute` of a workflow, with the sink's record of it. */
-		const execute = async (key, mode, sinkConfig = {}, { allowFailure = false, cpuProf = false } = {}) => {
+		const execute = async (key, mode, sinkConfig = {}, { allowFailure = false, cpuProf = false, env = {} } = {}) => {
 			await sink.reset(sinkConfig);
 			fs.rmSync(binaryDir, { recursive: true, force: true });
 			const once = () =>
@@ -314,6 +314,7 @@ async function main() {
 						N8N_BINARY_DATA_STORAGE_PATH: binaryDir,
 						N8N_RESTRICT_FILE_ACCESS_TO: filesDir, // Read/Write Files from Disk may read only there
 						EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'none', // keep the saving of run data out of the figures
+						...env,
 						NODE_OPTIONS: [
 							`--require ${path.join(here, 'n8n-preload.cjs')}`, // keeps the printed run small and whole
 							...(cpuProf && opts['cpu-prof'] ? [`--cpu-prof --cpu-prof-dir=${path.resolve(opts['cpu-prof'], key)}`] : []),
@@ -528,6 +529,15 @@ async function main() {
 		let soakRow;
 		if (config.cases.has('soak')) {
 			log(`soak: ${soak.length} items through CityPay (Continue), ${config.soakFailRate * 100}% failing`);
+			// The live heap after a full garbage collection every 1,000 requests (see ./n8n-preload.cjs),
+			// from a second run: the forced collections would also keep the first run's RSS down.
+			const heapAlong = async (key) => {
+				const file = path.join(tmp, `heap-${key}.log`);
+				fs.rmSync(file, { force: true });
+				await execute(key, 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true, env: { BENCH_HEAP_LOG: file } });
+				const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+				return lines.map((line) => line.split(' ').map(Number)).map(([requests, heapKb]) => ({ requests, heapKb }));
+			};
 			const { result, sinkState } = await execute('soak', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
 			const outputs = nodeTask(result.run, 'CityPay')?.data?.main?.[0] ?? [];
 			const inputs = nodeTask(result.run, READ_NODE)?.data?.main?.[0] ?? [];
@@ -544,6 +554,9 @@ async function main() {
 			// The HTTP Request node through the same faults, for how much of the growth is n8n's own.
 			log(`soak: the same ${soak.length} items through the HTTP Request node (Continue)`);
 			const http = await execute('soakHttp', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
+			log('soak: both again, with a full garbage collection every 1,000 requests (live heap)');
+			const heap = await heapAlong('soak');
+			const httpHeap = await heapAlong('soakHttp');
 			const httpOutputs = nodeTask(http.result.run, 'HTTP Request')?.data?.main?.[0] ?? [];
 			const httpRssAt = (n) => {
 				const at = http.sinkState.requests[n - 1]?.at;
@@ -556,6 +569,7 @@ async function main() {
 					accepted: http.sinkState.requests.length,
 					nodeMs: nodeTask(http.result.run, 'HTTP Request')?.executionTime,
 					rss: [1000, Math.floor(http.sinkState.requests.length / 2), http.sinkState.requests.length].map((n) => ({ uploads: n, rssKb: httpRssAt(n) })),
+					heap: httpHeap,
 					peakKb: http.result.peakKb,
 				},
 				items: soak.length,
@@ -577,6 +591,7 @@ async function main() {
 					}),
 				nodeMs: nodeTask(result.run, 'CityPay')?.executionTime,
 				rss: marks.map((n) => ({ uploads: n, rssKb: rssAtUpload(n) })),
+				heap,
 				peakKb: result.peakKb,
 			};
 			log(`  ${JSON.stringify({ ...soakRow, rss: soakRow.rss.map((r) => `${r.uploads}: ${(r.rssKb / 1024).toFixed(0)} MB`) })}`);
