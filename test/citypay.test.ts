@@ -10,7 +10,7 @@ import { isStreamLike, watchBuffers } from './harness/bufferWatch';
 import { bytesOfSize, fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
-import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
+import { STORAGE_READ_BYTES, WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
@@ -162,6 +162,7 @@ describe('Attachment → Upload', () => {
 			]);
 			expect(getAsBuffer).toHaveBeenCalledTimes(1);
 			expect(getAsStream).toHaveBeenCalledTimes(1);
+			expect(getAsStream).toHaveBeenCalledWith(expect.stringMatching(/^filesystem/), STORAGE_READ_BYTES);
 		} finally {
 			getAsBuffer.mockRestore();
 			getAsStream.mockRestore();

@@ -11,6 +11,7 @@ import { INVENT_API_KEY, InventDouble } from './doubles/invent';
 import type { BinaryMode, FixtureItem, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
 import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
+import { JSON_FILE_READ_BYTES } from '../nodes/shared/jsonFileBody';
 import { bytesOfSize } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
@@ -116,6 +117,7 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 			if (mode === 'filesystem') {
 				expect(getAsBuffer).toHaveBeenCalledTimes(1);
 				expect(getAsStream).toHaveBeenCalledTimes(1);
+				expect(getAsStream).toHaveBeenCalledWith(expect.stringMatching(/^filesystem/), JSON_FILE_READ_BYTES);
 			}
 		} finally {
 			getAsBuffer.mockRestore();

@@ -8,10 +8,9 @@ export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getB
 /**
  * Largest read from n8n's binary storage on disk. Node reads 64 KiB at a time by default;
  * every read is a system call and a trip through each stream of the upload, which made file
- * reads a fifth of a big upload's time. Measured in `npm run bench` (256 MB, 200 × 256 KB):
- * 256 KiB reads cut upload time by up to a fifth; 1 MiB reads were no faster but raised the
- * peak memory of Invent's base64 upload (a chunk that lives through many allocations is
- * kept until a full garbage collection).
+ * reads a fifth of a big upload's time. In `npm run bench` (256 MB) 256 KiB reads took up to a
+ * fifth off a multipart upload's time; 1 MiB reads gained little more and raised peak memory.
+ * Invent's JSON body reads less at a time (see JSON_FILE_READ_BYTES).
  */
 export const STORAGE_READ_BYTES = 256 * 1024;
 
@@ -37,8 +36,11 @@ export interface UploadFile {
 	propertyName?: string;
 	/** The URL the file is downloaded from; undefined for a binary file. */
 	url?: string;
-	/** The bytes: a stream (from binary storage or the URL's host), or a buffer already in memory. */
-	open(): Promise<Buffer | BinaryStream>;
+	/**
+	 * The bytes: a stream (from binary storage or the URL's host), or a buffer already in memory.
+	 * `chunkBytes` is the largest read from storage (STORAGE_READ_BYTES when left out).
+	 */
+	open(chunkBytes?: number): Promise<Buffer | BinaryStream>;
 	/** Closes what the file holds open (a URL's download) once it is sent or will not be. */
 	release?(): void;
 }
@@ -121,10 +123,8 @@ export async function readBinaryFile(
 			fileName,
 			mimeType,
 			size: fileSize,
-			open: async () =>
-				fileSize <= WHOLE_FILE_MAX_BYTES
-					? await readAll()
-					: await context.helpers.getBinaryStream(binaryId, STORAGE_READ_BYTES),
+			open: async (chunkBytes = STORAGE_READ_BYTES) =>
+				fileSize <= WHOLE_FILE_MAX_BYTES ? await readAll() : await context.helpers.getBinaryStream(binaryId, chunkBytes),
 			readAll,
 		};
 	}

@@ -12,7 +12,8 @@
 // --repeat N runs every n8n workflow N times and reports medians. --concurrency N adds
 // throughput runs with that Concurrency besides the default. --cases runs only those sections
 // (the report then leaves the others out). --cpu-prof DIR writes a V8 CPU profile of every
-// n8n process of the throughput runs and the big downloads into DIR (node --cpu-prof).
+// n8n process of the big uploads and downloads and the throughput runs into DIR (node --cpu-prof;
+// the profiler's own cost then shows in those figures).
 
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -374,7 +375,7 @@ async function main() {
 			for (let round = 0; round < config.repeat; round++) {
 				for (const [label, key, nodeName, api] of cases) {
 					log(`${mode}: ${label} (round ${round + 1}/${config.repeat})`);
-					const { result, sinkState } = await execute(key, mode);
+					const { result, sinkState } = await execute(key, mode, {}, { cpuProf: true });
 					const check = api ? verifyUploads(sinkState, api, [big]) : { ok: sinkState.requests.length === 0, problems: [], bytes: 0 };
 					const task = nodeTask(result.run, nodeName);
 					samples[label].push({
