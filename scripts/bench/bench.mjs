@@ -530,14 +530,20 @@ async function main() {
 		let soakRow;
 		if (config.cases.has('soak')) {
 			log(`soak: ${soak.length} items through CityPay (Continue), ${config.soakFailRate * 100}% failing`);
-			// The live heap after a full garbage collection every 1,000 requests (see ./n8n-preload.cjs),
-			// from a second run: the forced collections would also keep the first run's RSS down.
+			// The live heap after a full garbage collection every 500 ms (see ./n8n-preload.cjs), from a
+			// second run: the forced collections would also keep the first run's RSS down. Read at the
+			// 1,000th, the middle and the last upload the sink recorded (the last sample before it).
 			const heapAlong = async (key) => {
 				const file = path.join(tmp, `heap-${key}.log`);
 				fs.rmSync(file, { force: true });
-				await execute(key, 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true, env: { BENCH_HEAP_LOG: file } });
+				const { sinkState } = await execute(key, 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true, env: { BENCH_HEAP_LOG: file } });
 				const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
-				return lines.map((line) => line.split(' ').map(Number)).map(([requests, heapKb]) => ({ requests, heapKb }));
+				const samples = lines.map((line) => line.split(' ').map(Number)).map(([t, heapKb]) => ({ t, heapKb }));
+				const uploads = sinkState.requests.length;
+				return [1000, Math.floor(uploads / 2), uploads]
+					.filter((n) => n > 0 && n <= uploads)
+					.map((n) => ({ uploads: n, heapKb: samples.filter((x) => x.t <= sinkState.requests[n - 1].at).at(-1)?.heapKb }))
+					.filter((x) => x.heapKb !== undefined);
 			};
 			const { result, sinkState } = await execute('soak', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
 			const outputs = nodeTask(result.run, 'CityPay')?.data?.main?.[0] ?? [];

@@ -7,25 +7,20 @@
 //    its logger, so most of it never reaches stdout. Strings over 4 KB are cut in that one call.
 // 2. A successful exit waits (at most 30 s) until stdout, when it is a file, holds the run's
 //    last line "}", so that the printed run is complete.
-// 3. With BENCH_HEAP_LOG set (the soak), every BENCH_HEAP_EVERY-th HTTP request the process
-//    starts is preceded by a full garbage collection, and a line "requests heapUsedKb rssKb" is
-//    appended to that file: the live heap along the run, which RSS (the heap as V8 sized it,
-//    garbage included) does not show.
+// 3. With BENCH_HEAP_LOG set (the soak), a full garbage collection every BENCH_HEAP_EVERY_MS
+//    (500 ms), each followed by a line "epochMs heapUsedKb" appended to that file: the live heap
+//    along the run, which RSS (the heap as V8 sized it, garbage included) does not show.
 const fs = require('node:fs');
 
 const heapLog = process.env.BENCH_HEAP_LOG;
 if (heapLog) {
 	require('node:v8').setFlagsFromString('--expose-gc');
 	const gc = require('node:vm').runInNewContext('gc');
-	const every = Number(process.env.BENCH_HEAP_EVERY || 1000);
-	let requests = 0;
-	require('node:diagnostics_channel').subscribe('http.client.request.start', () => {
-		requests++;
-		if (requests % every !== 0) return;
+	const sample = () => {
 		gc();
-		const heapKb = Math.round(process.memoryUsage().heapUsed / 1024);
-		fs.appendFileSync(heapLog, `${requests} ${heapKb} ${Math.round(process.memoryUsage.rss() / 1024)}\n`);
-	});
+		fs.appendFileSync(heapLog, `${Date.now()} ${Math.round(process.memoryUsage().heapUsed / 1024)}\n`);
+	};
+	setInterval(sample, Number(process.env.BENCH_HEAP_EVERY_MS || 500)).unref();
 }
 
 const LONG_STRING = 4096;
