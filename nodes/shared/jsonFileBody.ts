@@ -10,7 +10,8 @@ export const BASE64_SLICE_BYTES = 3 * 16 * 1024;
  * Largest read from binary storage for a JSON body: three base64 slices. A chunk read is let go
  * once its slices are encoded, and one that outlives many slices' encoding is kept until a full
  * garbage collection. Measured on a 256 MB upload in `npm run bench` (peak RSS added, node time):
- * 256 KiB reads +41 to +54 MB; one slice (48 KiB) +8 MB but 2.2 s; three slices +3 MB, 1.7 s.
+ * 256 KiB reads +41 to +54 MB; one slice (48 KiB) +8 MB but 2.2 s; three slices +3 to +22 MB,
+ * 1.5 to 1.7 s.
  */
 export const JSON_FILE_READ_BYTES = 3 * BASE64_SLICE_BYTES;
 

@@ -561,7 +561,7 @@ async function main() {
 			// The HTTP Request node through the same faults, for how much of the growth is n8n's own.
 			log(`soak: the same ${soak.length} items through the HTTP Request node (Continue)`);
 			const http = await execute('soakHttp', 'filesystem', { failRate: config.soakFailRate }, { allowFailure: true });
-			log('soak: both again, with a full garbage collection every 1,000 requests (live heap)');
+			log('soak: both again, with a full garbage collection every 500 ms (live heap)');
 			const heap = await heapAlong('soak');
 			const httpHeap = await heapAlong('soakHttp');
 			const httpOutputs = nodeTask(http.result.run, 'HTTP Request')?.data?.main?.[0] ?? [];
