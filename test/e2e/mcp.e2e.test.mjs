@@ -54,6 +54,26 @@ function fromAI(key, nodeName, parameterName, type = 'string') {
 
 const credential = (type, id, name) => ({ [type]: { id, name } });
 
+/**
+ * The MCP client, connected once n8n serves the published workflow's endpoint. n8n answers
+ * HTTP before it has activated its published workflows; until then the endpoint is "not
+ * registered" (seen once on a busy CI machine), so that answer is retried for up to a minute.
+ */
+async function connectWhenRegistered(url) {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const client = new Client({ name: 'crm-attachments-e2e', version: '1.0.0' });
+		try {
+			await client.connect(new StreamableHTTPClientTransport(url));
+			return client;
+		} catch (error) {
+			await client.close().catch(() => undefined);
+			if (!/not registered/i.test(String(error?.message)) || Date.now() > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+}
+
 /** One tool node: our node type with the `Tool` suffix, connected to the trigger as an ai_tool. */
 function toolNode(name, node, position, parameters, credentials) {
 	return {
@@ -179,8 +199,11 @@ describe('the nodes as tools of n8n\'s MCP Server Trigger', () => {
 				}
 			},
 		}));
-		client = new Client({ name: 'crm-attachments-e2e', version: '1.0.0' });
-		await client.connect(new StreamableHTTPClientTransport(new URL(`${n8n.url}/mcp/${MCP_PATH}`)));
+		try {
+			client = await connectWhenRegistered(new URL(`${n8n.url}/mcp/${MCP_PATH}`));
+		} catch (error) {
+			throw new Error(`${error.message}\nn8n's last output:\n${n8n.logs().slice(-3000)}`);
+		}
 		log(`n8n ${n8n.url} up in ${(n8n.startupMs / 1000).toFixed(1)} s; MCP client connected`);
 	}, 15 * 60 * 1000);
 
