@@ -95,7 +95,8 @@ function isHtml(body: unknown): body is string {
 	return typeof body === 'string' && /^\s*<(!doctype|html|head|body|\?xml|h\d|title)/i.test(body);
 }
 
-function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+/** A header's value as text, whatever form the HTTP client gave it in (a list: its first value). */
+export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
 	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
 	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
 	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;

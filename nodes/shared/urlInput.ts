@@ -9,7 +9,7 @@ import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
 import { parseHttpUrl, safeOrigin } from './parameters';
 import type { OpenedStream } from './request';
-import { openUrlStream } from './request';
+import { headerValue, openUrlStream } from './request';
 import type { RequestPolicy } from './requestOptions';
 import { getRequestPolicy } from './requestOptions';
 import { isTimeout } from './retry';
@@ -69,12 +69,6 @@ export function parseFileUrl(node: INode, itemIndex: number, value: unknown, fie
 	return url;
 }
 
-function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name];
-	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
 /** The last path segment of a URL, decoded; undefined when the path ends in a slash. */
 function nameInUrl(url: URL): string | undefined {
 	const segment = url.pathname.split('/').pop() ?? '';
@@ -88,15 +82,15 @@ function nameInUrl(url: URL): string | undefined {
 
 /** Size the host declared, when the body arrives as stored (not compressed). */
 function declaredSize(headers: Record<string, unknown>): number | undefined {
-	const encoding = header(headers, 'content-encoding')?.trim().toLowerCase();
+	const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
 	if (encoding && encoding !== 'identity') return undefined;
-	const length = header(headers, 'content-length')?.trim();
+	const length = headerValue(headers, 'content-length')?.trim();
 	return length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
 }
 
 /** The name and type to send: the File Name option, else the URL's (first the given, then the final one). */
 function describeFile(given: URL, final: URL, headers: Record<string, unknown>, fileNameOption?: string) {
-	const contentType = header(headers, 'content-type')?.split(';')[0].trim().toLowerCase();
+	const contentType = headerValue(headers, 'content-type')?.split(';')[0].trim().toLowerCase();
 	const hostType = contentType && contentType !== GENERIC_MIME_TYPE ? contentType : undefined;
 	const fromUrl = [nameInUrl(given), nameInUrl(final)];
 	let fileName =
@@ -165,7 +159,7 @@ async function download(
 		const { statusCode, headers } = response;
 		if (statusCode >= 200 && statusCode < 300) return { final: url, response };
 		response.body.destroy();
-		const location = header(headers, 'location');
+		const location = headerValue(headers, 'location');
 		if (statusCode >= 300 && statusCode < 400 && location !== undefined) {
 			const next = parseHttpUrl(location, url.href);
 			if (!next) {
