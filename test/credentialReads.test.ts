@@ -1,7 +1,7 @@
 /**
  * Per-item cost: in real n8n every credential read is a database query and a decryption.
  * A node run reads its credential once; every item, request and retry reuses it, and n8n
- * still applies it through the credential type's own `authenticate` block.
+ * still applies it through the credential type's own `authenticate` function.
  */
 import { CITYPAY_TOKEN, CityPayDouble } from './doubles/citypay';
 import { bearerToken, faults } from './doubles/httpDouble';

@@ -1,6 +1,6 @@
 /**
  * Runs workflows the way n8n does: n8n-core's WorkflowExecute with the real node classes,
- * credentials applied through each credential type's own `authenticate` block, and binary
+ * credentials applied through each credential type's own `authenticate` function, and binary
  * data stored by n8n's BinaryDataService (filesystem or default mode).
  */
 import { Container } from '@n8n/di';
@@ -169,7 +169,7 @@ export function withCredentialDefaults(
 	return { ...filled, ...data };
 }
 
-/** Credentials kept in memory; `authenticate` follows n8n's own credentials helper. */
+/** Credentials kept in memory; `authenticate` calls the credential type's function, as n8n's credentials helper does. */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Calls of getDecrypted: each is a database read and a decryption in real n8n. */
 	reads = 0;
@@ -199,35 +199,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
 		incomingRequestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
+		_workflow?: Workflow,
+		_node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const requestOptions = incomingRequestOptions as IHttpRequestOptions;
 		const { authenticate } = this.credentialType(typeName);
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (authenticate?.type !== 'generic') return requestOptions;
-		requestOptions.headers ??= {};
-		const resolve = (value: string) =>
-			typeof value === 'string' && value.startsWith('=') && workflow && node
-				? String(
-						workflow.expression.getSimpleParameterValue(
-							node,
-							value,
-							'internal',
-							{ $credentials: credentials } as never,
-							undefined,
-							'',
-						),
-					)
-				: value;
-		const target = requestOptions as unknown as Record<string, Record<string, string>>;
-		for (const [outerKey, values] of Object.entries(authenticate.properties)) {
-			for (const [key, value] of Object.entries(values as Record<string, string>)) {
-				target[outerKey] ??= {};
-				target[outerKey][resolve(key)] = resolve(value);
-			}
-		}
-		return requestOptions;
+		// Every credential of the package authenticates with a function (see credentials/), which
+		// n8n calls as it is; a generic `authenticate` block would be left unapplied here.
+		if (typeof authenticate !== 'function') throw new Error(`Credential type ${typeName} has no authenticate function`);
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication(
