@@ -23,10 +23,14 @@ export function readMemory(pid) {
 	}
 }
 
-/** User + system CPU time a live process has used so far, in ms (clock ticks of 10 ms); undefined once it is gone. */
-export function readCpuMs(pid) {
+/**
+ * User + system CPU time a live process has used so far, in ms (clock ticks of 10 ms); undefined
+ * once it is gone. With `mainThread`, only its main thread's: the one that runs the nodes' code
+ * (the others are V8's garbage-collection helpers and libuv's file-system pool).
+ */
+export function readCpuMs(pid, { mainThread = false } = {}) {
 	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
 		// Fields after the command name (which may hold spaces) start after the last ')'.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 		return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -36,16 +40,16 @@ export function readCpuMs(pid) {
 }
 
 /**
- * CPU time (ms) the process used while one node ran: between the samples around the node's
- * `startTime` and `startTime + executionTime` in the run data.
+ * CPU time (ms) the process (or, with field 'mainCpuMs', its main thread) used while one node
+ * ran: between the samples around the node's `startTime` and `startTime + executionTime` in the run data.
  */
-export function cpuDuringNode(samples, task) {
+export function cpuDuringNode(samples, task, field = 'cpuMs') {
 	if (!task?.startTime || task.executionTime === undefined) return undefined;
 	const from = task.startTime;
 	const to = from + task.executionTime;
-	const before = samples.filter((x) => x.t <= from && x.cpuMs !== undefined).at(-1);
-	const after = samples.find((x) => x.t >= to && x.cpuMs !== undefined);
-	return before && after ? after.cpuMs - before.cpuMs : undefined;
+	const before = samples.filter((x) => x.t <= from && x[field] !== undefined).at(-1);
+	const after = samples.find((x) => x.t >= to && x[field] !== undefined);
+	return before && after ? after[field] - before[field] : undefined;
 }
 
 /**
@@ -180,7 +184,7 @@ export async function executeMeasured(userFolder, workflowId, { env = {}, timeou
 	const sample = () => {
 		const m = readMemory(child.pid);
 		if (!m) return;
-		samples.push({ t: Date.now(), rss: m.rss, cpuMs: readCpuMs(child.pid) });
+		samples.push({ t: Date.now(), rss: m.rss, cpuMs: readCpuMs(child.pid), mainCpuMs: readCpuMs(child.pid, { mainThread: true }) });
 		peakKb = Math.max(peakKb, m.hwm);
 	};
 	const sampler = setInterval(sample, SAMPLE_EVERY_MS);
