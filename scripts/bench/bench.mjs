@@ -398,7 +398,6 @@ async function main() {
 					{
 						nodeMs: median(s.map((x) => x.nodeMs)),
 						cpuMs: median(s.map((x) => x.cpuMs)),
-				mainCpuMs: median(s.map((x) => x.mainCpuMs)),
 						readMs: median(s.map((x) => x.readMs)),
 						peakKb: median(s.map((x) => x.peakKb)),
 						runPeakKb: median(s.map((x) => x.runPeakKb)),

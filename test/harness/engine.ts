@@ -205,7 +205,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const requestOptions = incomingRequestOptions as IHttpRequestOptions;
 		const { authenticate } = this.credentialType(typeName);
 		// Every credential of the package authenticates with a function (see credentials/), which
-		// n8n calls as it is; a generic `authenticate` block would be left unapplied here.
+		// n8n calls as it is; any other kind fails here rather than go out unauthenticated.
 		if (typeof authenticate !== 'function') throw new Error(`Credential type ${typeName} has no authenticate function`);
 		return await authenticate(credentials, requestOptions);
 	}
