@@ -152,7 +152,11 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 		expect(invent.files[0].sha256).toBe(sha256(bytes));
 	});
 
-	it('does not follow a redirect with a streamed body (a redirecting client would hold the whole body in memory)', async () => {
+	// A redirecting client would hold a streamed body whole in memory, and a file must not follow a redirect to another host.
+	it.each([
+		['a small file (one buffer)', 5000],
+		['a bigger one (streamed)', WHOLE_FILE_MAX_BYTES + 1],
+	])('does not follow a redirect of an upload: %s', async (_label, size) => {
 		const [{ id: contactId }] = invent.addContacts(1);
 		invent.failNext({
 			kind: 'answer',
@@ -160,7 +164,7 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 			response: { status: 307, body: Buffer.alloc(0), headers: { location: `${invent.url}/orgs/c/contacts/${contactId}/files` } },
 		});
 		const result = await run({ contactId }, [
-			{ files: [{ fileName: 'a.pdf', content: bytesOfSize(5000), mimeType: 'application/pdf' }] },
+			{ files: [{ fileName: 'a.pdf', content: bytesOfSize(size), mimeType: 'application/pdf' }] },
 		]);
 
 		expect(result.error?.name).toBe('NodeApiError');

@@ -18,8 +18,9 @@ export const STORAGE_READ_BYTES = 256 * 1024;
  * Stored files up to this size (one read) are read whole when the item is read: one read
  * instead of a stream's two, and no lookup of the file's metadata (n8n records its size on
  * the item). In `npm run bench` (200 × 256 KB) this took about a third off the CPU of a small
- * upload. Sending it as one buffer as well gained nothing measurable (for multipart it cost
- * more: form-data's getBuffer copies the body once per part), so it goes out as before.
+ * upload. Invent's JSON body is then built as one buffer (see jsonFileBody). A multipart body
+ * still streams it: as one buffer it cost more, since form-data's getBuffer copies the body
+ * once per part.
  * At the default Concurrency of 50, at most 50 such files are held at once.
  */
 export const WHOLE_FILE_MAX_BYTES = STORAGE_READ_BYTES;

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BinaryFile, BinaryStream } from './binaryInput';
+import { WHOLE_FILE_MAX_BYTES } from './binaryInput';
 import { streamFrom } from './streams';
 
 /** Bytes of file encoded per step: a multiple of 3, so each step is whole base64 (64 KiB of text). */
@@ -65,8 +66,11 @@ export async function* base64Chunks(
 export interface JsonFileBody {
 	/** Exact byte length of the body, known before any byte of the file is read. */
 	contentLength: number;
-	/** A fresh stream of the body: prefix, the file's base64, suffix. Call once per attempt. */
-	open(): Promise<BinaryStream>;
+	/**
+	 * A fresh body: prefix, the file's base64, suffix. Call once per attempt. A stream, or for a
+	 * file already whole in memory and at most WHOLE_FILE_MAX_BYTES, one buffer.
+	 */
+	open(): Promise<BinaryStream | Buffer>;
 }
 
 /** `JSON.stringify(shape(data))` split around the string value `data`, whatever else the object holds. */
@@ -117,10 +121,32 @@ export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObj
 		yield suffix;
 	}
 
+	/**
+	 * A small file's body as one buffer, its base64 written in slices straight into it: one
+	 * allocation and no stream, instead of a buffer and a stream step per slice. In `npm run bench`
+	 * (200 × 256 KB, against CityPay in the same run) it took Invent's CPU per upload from
+	 * 1.5–1.7× CityPay's to 1.3–1.5×, and its main thread's from 1.3–1.45× to 1.1–1.3×.
+	 */
+	function bodyInOneBuffer(bytes: Buffer): Buffer {
+		if (bytes.length !== file.size) {
+			throw new Error(`The file "${file.fileName}" changed size while it was being sent (expected ${file.size} bytes)`);
+		}
+		const body = Buffer.allocUnsafe(contentLength);
+		let written = prefix.copy(body, 0);
+		for (let offset = 0; offset < bytes.length; offset += BASE64_SLICE_BYTES) {
+			written += body.write(bytes.subarray(offset, offset + BASE64_SLICE_BYTES).toString('base64'), written, 'latin1');
+		}
+		suffix.copy(body, written);
+		return body;
+	}
+
 	return {
 		contentLength,
 		async open() {
-			return streamFrom(bodyChunks(await file.open(JSON_FILE_READ_BYTES)));
+			const source = await file.open(JSON_FILE_READ_BYTES);
+			// A bigger file in memory (n8n's default binary mode) is still streamed: its body whole would add 4/3 of its size.
+			if (Buffer.isBuffer(source) && source.length <= WHOLE_FILE_MAX_BYTES) return bodyInOneBuffer(source);
+			return streamFrom(bodyChunks(source));
 		},
 	};
 }

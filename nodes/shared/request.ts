@@ -183,11 +183,12 @@ async function exchange(
 	const attemptOnce = async (): Promise<AttemptResult<ApiResponse>> => {
 		const body = buildBody ? await buildBody() : options.body;
 		// A client that follows redirects keeps every byte of the body sent, to send it again
-		// after a redirect: a streamed upload would be held whole in memory. It is not followed.
-		const streamed = isStream(body);
+		// after a redirect: a streamed upload would be held whole in memory. An upload's redirect
+		// is not followed, whether its body (built for each attempt) is a stream or a buffer.
+		const upload = isStream(body) || buildBody !== undefined;
 		const fullOptions: IHttpRequestOptions = {
 			...options,
-			...(streamed ? { disableFollowRedirect: true } : {}),
+			...(upload ? { disableFollowRedirect: true } : {}),
 			body,
 			timeout: policy.timeoutMs,
 			...(signal ? { abortSignal: signal } : {}),
@@ -210,7 +211,7 @@ async function exchange(
 			const code = networkErrorCode(error) ?? 'unknown network error';
 			return { ok: false, outcome: { kind: 'network', code }, error };
 		}
-		if (response.statusCode >= 400 || (streamed && response.statusCode >= 300)) {
+		if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
 			const retryAfter =
 				headerValue(response.headers, 'retry-after') ??
 				rateLimitRetryAfter((name) => headerValue(response.headers, name));
