@@ -1,12 +1,10 @@
-import { Container } from '@n8n/di';
-import { BinaryDataService } from 'n8n-core';
 
 import { CITYPAY_TOKEN, CityPayDouble, CityPayFileHost } from './doubles/citypay';
 import { sha256 } from './doubles/httpDouble';
 import { testCredential } from './harness/credentialTest';
 import type { FixtureItem, RunResult } from './harness/engine';
 import { readOutputBinary, runNode, useBinaryDataMode } from './harness/engine';
-import { isStreamLike, watchBuffers } from './harness/bufferWatch';
+import { isStreamLike, watchBuffers, watchStorageReads } from './harness/bufferWatch';
 import { bytesOfSize, fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
@@ -151,22 +149,16 @@ describe('Attachment → Upload', () => {
 	it('reads a stored file of one read whole and a bigger one as a stream, the same bytes either way', async () => {
 		const small = bytesOfSize(WHOLE_FILE_MAX_BYTES, 33);
 		const big = bytesOfSize(WHOLE_FILE_MAX_BYTES + 1, 34);
-		const service = Container.get(BinaryDataService);
-		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
-		const getAsStream = jest.spyOn(service, 'getAsStream');
-		let result: RunResult;
-		try {
-			result = await run({ operation: 'upload' }, [
-				{ files: [{ fileName: 'small.bin', content: small }] },
-				{ files: [{ fileName: 'big.bin', content: big }] },
-			]);
-			expect(getAsBuffer).toHaveBeenCalledTimes(1);
-			expect(getAsStream).toHaveBeenCalledTimes(1);
-			expect(getAsStream).toHaveBeenCalledWith(expect.stringMatching(/^filesystem/), STORAGE_READ_BYTES);
-		} finally {
-			getAsBuffer.mockRestore();
-			getAsStream.mockRestore();
-		}
+		const { result, wholeReads, streamReads } = await watchStorageReads(
+			async () =>
+				await run({ operation: 'upload' }, [
+					{ files: [{ fileName: 'small.bin', content: small }] },
+					{ files: [{ fileName: 'big.bin', content: big }] },
+				]),
+		);
+		expect(wholeReads).toHaveLength(1);
+		expect(streamReads).toHaveLength(1);
+		expect(streamReads[0]).toEqual([expect.stringMatching(/^filesystem/), STORAGE_READ_BYTES]);
 
 		expect(result.error).toBeUndefined();
 		const requests = citypay.requestsTo('POST', /^\/attachments$/);

@@ -1,11 +1,10 @@
-import { Container } from '@n8n/di';
 import FormData from 'form-data';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BinaryDataService } from 'n8n-core';
 
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, MAX_FILE_BYTES, UPLOAD_ROUTE } from './doubles/haptik';
 import { sha256 } from './doubles/httpDouble';
+import { watchStorageReads } from './harness/bufferWatch';
 import { testCredential } from './harness/credentialTest';
 import type { FixtureItem, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
@@ -158,19 +157,11 @@ describe('File → Send', () => {
 
 	it('streams a large file from filesystem binary storage, never reading it into one buffer', async () => {
 		const content = bytesOfSize(8 * 1024 * 1024 + 13, 3);
-		const service = Container.get(BinaryDataService);
-		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
-		const getAsStream = jest.spyOn(service, 'getAsStream');
-		try {
-			const result = await run({}, withFile('manual.docx', content));
+		const { result, wholeReads, streamReads } = await watchStorageReads(async () => await run({}, withFile('manual.docx', content)));
 
-			expect(result.error).toBeUndefined();
-			expect(getAsStream).toHaveBeenCalledTimes(1);
-			expect(getAsBuffer).not.toHaveBeenCalled();
-		} finally {
-			getAsBuffer.mockRestore();
-			getAsStream.mockRestore();
-		}
+		expect(result.error).toBeUndefined();
+		expect(streamReads).toHaveLength(1);
+		expect(wholeReads).toHaveLength(0);
 		const [upload] = haptik.uploads;
 		expect(upload.file.bytes.length).toBe(content.length);
 		expect(upload.file.sha256).toBe(sha256(content));

@@ -3,11 +3,9 @@
  * suffix) with its Content-Length known up front. Through the engine, in both binary
  * data modes: the double receives exactly the bytes the whole-string body would have had.
  */
-import { Container } from '@n8n/di';
-import { BinaryDataService } from 'n8n-core';
-
 import { sha256 } from './doubles/httpDouble';
 import { INVENT_API_KEY, InventDouble } from './doubles/invent';
+import { watchStorageReads } from './harness/bufferWatch';
 import type { BinaryMode, FixtureItem, RunResult } from './harness/engine';
 import { runNode, useBinaryDataMode } from './harness/engine';
 import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
@@ -63,22 +61,16 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 
 	it('sends a 40 MB file byte for byte with an exact Content-Length, not chunked', async () => {
 		const [{ id: contactId }] = invent.addContacts(1);
-		const service = Container.get(BinaryDataService);
-		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
-		const getAsStream = jest.spyOn(service, 'getAsStream');
-		let result: RunResult;
-		try {
-			result = await run({ contactId, options: { allowedTypes: 'application/*' } }, [
-				{ files: [{ fileName: 'archive.zip', content, mimeType: 'application/zip' }] },
-			]);
-			if (mode === 'filesystem') {
-				// Read from binary storage as a stream, once; never as one buffer.
-				expect(getAsStream).toHaveBeenCalledTimes(1);
-				expect(getAsBuffer).not.toHaveBeenCalled();
-			}
-		} finally {
-			getAsBuffer.mockRestore();
-			getAsStream.mockRestore();
+		const { result, wholeReads, streamReads } = await watchStorageReads(
+			async () =>
+				await run({ contactId, options: { allowedTypes: 'application/*' } }, [
+					{ files: [{ fileName: 'archive.zip', content, mimeType: 'application/zip' }] },
+				]),
+		);
+		if (mode === 'filesystem') {
+			// Read from binary storage as a stream, once; never as one buffer.
+			expect(streamReads).toHaveLength(1);
+			expect(wholeReads).toHaveLength(0);
 		}
 
 		expect(result.error).toBeUndefined();
@@ -105,23 +97,17 @@ describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its 
 		const [{ id: contactId }] = invent.addContacts(1);
 		const small = bytesOfSize(WHOLE_FILE_MAX_BYTES, 31);
 		const big = bytesOfSize(WHOLE_FILE_MAX_BYTES + 1, 32);
-		const service = Container.get(BinaryDataService);
-		const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
-		const getAsStream = jest.spyOn(service, 'getAsStream');
-		let result: RunResult;
-		try {
-			result = await run({ contactId }, [
-				{ files: [{ fileName: 'small.bin', content: small, mimeType: 'application/octet-stream' }] },
-				{ files: [{ fileName: 'big.bin', content: big, mimeType: 'application/octet-stream' }] },
-			]);
-			if (mode === 'filesystem') {
-				expect(getAsBuffer).toHaveBeenCalledTimes(1);
-				expect(getAsStream).toHaveBeenCalledTimes(1);
-				expect(getAsStream).toHaveBeenCalledWith(expect.stringMatching(/^filesystem/), JSON_FILE_READ_BYTES);
-			}
-		} finally {
-			getAsBuffer.mockRestore();
-			getAsStream.mockRestore();
+		const { result, wholeReads, streamReads } = await watchStorageReads(
+			async () =>
+				await run({ contactId }, [
+					{ files: [{ fileName: 'small.bin', content: small, mimeType: 'application/octet-stream' }] },
+					{ files: [{ fileName: 'big.bin', content: big, mimeType: 'application/octet-stream' }] },
+				]),
+		);
+		if (mode === 'filesystem') {
+			expect(wholeReads).toHaveLength(1);
+			expect(streamReads).toHaveLength(1);
+			expect(streamReads[0]).toEqual([expect.stringMatching(/^filesystem/), JSON_FILE_READ_BYTES]);
 		}
 
 		expect(result.error).toBeUndefined();

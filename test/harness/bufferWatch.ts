@@ -1,6 +1,7 @@
 /**
- * Proof that a download streams: what n8n's binary data service was handed to store (a
- * stream, not a Buffer), and the largest Buffer built meanwhile by Buffer.from / Buffer.concat.
+ * Proof that files stream: what n8n's binary data service was handed to store (a stream, not
+ * a Buffer) and the largest Buffer built meanwhile by Buffer.from / Buffer.concat; and how
+ * uploads read stored files (whole, or as a stream of which read size).
  */
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
@@ -31,5 +32,26 @@ export async function watchBuffers<T>(run: () => Promise<T>): Promise<BufferWatc
 		store.mockRestore();
 		from.mockRestore();
 		concat.mockRestore();
+	}
+}
+
+export interface StorageReads<T> {
+	result: T;
+	/** The arguments of each `BinaryDataService.getAsBuffer` call: a stored file read whole. */
+	wholeReads: unknown[][];
+	/** The arguments of each `BinaryDataService.getAsStream` call: the file's id and the read size. */
+	streamReads: unknown[][];
+}
+
+export async function watchStorageReads<T>(run: () => Promise<T>): Promise<StorageReads<T>> {
+	const service = Container.get(BinaryDataService);
+	const getAsBuffer = jest.spyOn(service, 'getAsBuffer');
+	const getAsStream = jest.spyOn(service, 'getAsStream');
+	try {
+		const result = await run();
+		return { result, wholeReads: [...getAsBuffer.mock.calls], streamReads: [...getAsStream.mock.calls] };
+	} finally {
+		getAsBuffer.mockRestore();
+		getAsStream.mockRestore();
 	}
 }
