@@ -74,6 +74,8 @@ export async function readPages<Cursor extends PageCursor>(
 		new NodeOperationError(node, `${message} on item ${itemIndex}`, { itemIndex, description });
 
 	const collected: IDataObject[] = [];
+	// A Limit of 0 (or not a number) from an expression asks for nothing.
+	if (!(limit > 0)) return collected;
 	const usedCursors = new Set<Cursor>();
 	let previousSignature: string | undefined;
 	let cursor: Cursor | undefined;
