@@ -134,7 +134,7 @@ function run(nodeCase: NodeCase, onError: OnErrorSetting): Promise<RunResult> {
 }
 
 describe.each(cases)('%s', (_label, nodeCase) => {
-	it('Stop Workflow: the node fails on item 1 and item 2 is not sent', async () => {
+	it('Stop Workflow: the node fails on item 1 before any item is sent', async () => {
 		const result = await run(nodeCase, 'stopWorkflow');
 
 		expect(result.error?.name).toBe('NodeOperationError');
@@ -143,8 +143,8 @@ describe.each(cases)('%s', (_label, nodeCase) => {
 		expect(result.error?.context?.itemIndex).toBe(1);
 		expect(result.items).toEqual([]);
 		expect(result.errorItems).toEqual([]);
-		// Item 0 was sent before the refusal; item 2 never was.
-		expect(nodeCase.double().requests).toHaveLength(1);
+		// Every item is checked before any is sent: item 1's refusal stops the node before item 0 goes out.
+		expect(nodeCase.double().requests).toHaveLength(0);
 	});
 
 	it('Continue (regular output): the error item stays in place, paired, with message and fix', async () => {

@@ -17,6 +17,7 @@ import {
 	transportError,
 	unreadableAnswerError,
 } from './errors';
+import { stopIfChecking } from './preflight';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { requestWindowOf } from './requestWindow';
@@ -172,6 +173,8 @@ async function exchange(
 	options: IHttpRequestOptions,
 	control: ExchangeControl,
 ): Promise<ApiResponse> {
+	// The check before sending (./preflight) ends here: nothing leaves.
+	stopIfChecking(context);
 	const { policy, buildBody, authenticated, itemIndex } = control;
 	const node = context.getNode();
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
@@ -365,6 +368,8 @@ export async function openUrlStream(
 	url: string,
 	policy: RequestPolicy,
 ): Promise<OpenedStream> {
+	// The check before sending (./preflight) ends here: nothing is downloaded.
+	stopIfChecking(context);
 	const signal = context.getExecutionCancelSignal?.();
 	const response = (await context.helpers.httpRequest({
 		method: 'GET',

@@ -1,12 +1,19 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { findRefusedItem } from './preflight';
 import { getConcurrency } from './requestOptions';
 import { withRequestWindow } from './requestWindow';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
+	/**
+	 * The API whose data the operation changes (it uploads, sends, creates, renames or deletes).
+	 * With On Error set to Stop Workflow, every item is then checked before any is sent, and a
+	 * failed item's error names the items that had already changed something.
+	 */
+	changesDataIn?: string;
 }
 
 /** Resource name → the resource's module, whose exports include one module per operation. */
@@ -39,6 +46,38 @@ function asNodeError(node: INode, error: Error, itemIndex: number): NodeApiError
 	return new NodeOperationError(node, error, { itemIndex });
 }
 
+/** Item numbers as ranges, "0–3, 6, 9–10"; at most `maxRanges` of them, then "…". */
+function itemRanges(itemIndexes: number[], maxRanges = 20): string {
+	const ranges: string[] = [];
+	for (let at = 0; at < itemIndexes.length && ranges.length < maxRanges; ) {
+		let end = at;
+		while (end + 1 < itemIndexes.length && itemIndexes[end + 1] === itemIndexes[end] + 1) end++;
+		ranges.push(end === at ? String(itemIndexes[at]) : `${itemIndexes[at]}–${itemIndexes[end]}`);
+		at = end + 1;
+		if (ranges.length === maxRanges && at < itemIndexes.length) ranges.push('…');
+	}
+	return ranges.join(', ');
+}
+
+/**
+ * The error that stops the node, telling which other items had already changed data in the
+ * API (they ran at the same time as the failed one, or before it), so that running the
+ * workflow again does not do them twice.
+ */
+function withItemsDone(error: NodeApiError | NodeOperationError, apiName: string, succeeded: number[], failed: number[]) {
+	if (succeeded.length === 0) return error;
+	const one = succeeded.length === 1;
+	error.description = [
+		error.description ?? '',
+		`Before the run stopped, ${succeeded.length} other ${one ? 'item' : 'items'} had already been sent to ${apiName} and succeeded: ${one ? 'item' : 'items'} ${itemRanges(succeeded)}.`,
+		failed.length === 0 ? '' : `${failed.length === 1 ? 'Item' : 'Items'} ${itemRanges(failed)} failed too.`,
+		"Run only the other items again, or set On Error to Continue to get every item's result.",
+	]
+		.filter((part) => part !== '')
+		.join(' ');
+	return error;
+}
+
 /** One item's outcome: its output items, or the error that stops the node. */
 type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
@@ -67,6 +106,16 @@ export async function routeOperations(
 	const resource = context.getNodeParameter('resource', 0) as string;
 	const operation = context.getNodeParameter('operation', 0) as string;
 	const handler = findOperation(operations, resource, operation);
+	const changesDataIn = handler?.changesDataIn;
+	const stopOnFail = !context.continueOnFail();
+
+	// Stop Workflow: an item the node refuses by itself stops the run before any item changes
+	// anything. Each item runs up to its first request (sending nothing, reading no file); one
+	// at a time, since this costs only CPU.
+	if (handler && changesDataIn && stopOnFail && items.length > 1) {
+		const refused = await findRefusedItem(context, items.length, async (itemIndex) => await handler.execute.call(context, itemIndex));
+		if (refused) throw asNodeError(context.getNode(), refused.error as Error, refused.itemIndex);
+	}
 
 	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
 		try {
@@ -102,7 +151,17 @@ export async function routeOperations(
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		// Items after a failure may not have run; the first failure in input order is reported.
 		if (outcome === undefined) continue;
-		if ('error' in outcome) throw asNodeError(context.getNode(), outcome.error as Error, itemIndex);
+		if ('error' in outcome) {
+			const error = asNodeError(context.getNode(), outcome.error as Error, itemIndex);
+			if (!changesDataIn) throw error;
+			const succeeded: number[] = [];
+			const failed: number[] = [];
+			// Items that ran beside the failed one, or before it (forEach skips those never started).
+			outcomes.forEach((other, otherIndex) => {
+				if (otherIndex !== itemIndex && other) ('error' in other ? failed : succeeded).push(otherIndex);
+			});
+			throw withItemsDone(error, changesDataIn, succeeded, failed);
+		}
 		returnData.push(...outcome.items);
 	}
 	return [returnData];

@@ -62,6 +62,19 @@ export class CityPayDouble extends HttpDouble {
 	/** A faulty server: ignores `starting_after` and serves the first page again. */
 	repeatCursorPages = false;
 
+	/**
+	 * A faulty server whose list never ends: every page is full of new attachments (not
+	 * stored) and says `has_more: true`; `starting_after` must name the last one it served.
+	 */
+	endlessPages = false;
+
+	private lastEndlessId?: string;
+
+	private endlessCount = 0;
+
+	/** Uploads of files with these names are refused (400), as CityPay refuses a file it does not accept. */
+	readonly refusedFileNames = new Set<string>();
+
 	/** Where `file_url` points: this origin (bytes behind the token) when unset. */
 	fileHost?: CityPayFileHost;
 
@@ -160,8 +173,9 @@ export class CityPayDouble extends HttpDouble {
 			? this.attachments.filter((attachment) => attachment.conversationId === conversationId)
 			: this.attachments;
 
-		let start = 0;
 		const after = request.query.get('starting_after');
+		if (this.endlessPages) return this.endlessPage(after, Math.min(limit, this.maxPageSize));
+		let start = 0;
 		if (after !== null && !this.repeatCursorPages) {
 			const position = list.findIndex((attachment) => attachment.id === after);
 			if (position === -1) return error(400, 'invalid_request_error', `starting_after "${after}" is not in this list`);
@@ -173,9 +187,32 @@ export class CityPayDouble extends HttpDouble {
 		return json(200, { has_more: hasMore, data: page.map((attachment) => this.toJson(attachment)) });
 	}
 
+	private endlessPage(after: string | null, pageSize: number): DoubleResponse {
+		// The first page (no cursor) starts the list afresh; every other must continue the last one.
+		if (after !== null && after !== this.lastEndlessId) {
+			return error(400, 'invalid_request_error', `starting_after "${after}" is not in this list`);
+		}
+		const origin = this.url;
+		// Counted, not random: a random ID per attachment made the 1,000-page list slow to serve.
+		const data = Array.from({ length: pageSize }, (_, index) => ({
+			id: `att_endless_${++this.endlessCount}`,
+			message_id: `msg_endless_${this.endlessCount}`,
+			filename: `endless-${index}.txt`,
+			file_url: `${origin}/files/none/endless-${index}.txt`,
+			file_type: 'text/plain',
+			file_size: 12,
+			created_at: 1767225600,
+		}));
+		this.lastEndlessId = data[data.length - 1].id;
+		return json(200, { has_more: true, data });
+	}
+
 	private async upload(request: RecordedRequest): Promise<DoubleResponse> {
 		const parsed = await parseUpload(request);
 		if ('error' in parsed) return error(400, 'invalid_request_error', parsed.error);
+		if (this.refusedFileNames.has(parsed.fileName)) {
+			return error(400, 'invalid_request_error', `The file ${parsed.fileName} is not accepted`);
+		}
 		return json(201, this.toJson(this.store(parsed, parsed.conversationId ?? null)));
 	}
 

@@ -47,6 +47,15 @@ export class InventDouble extends HttpDouble {
 	/** Answer the next N requests with 429, as Invent's rate limiter does. */
 	rateLimitNext = 0;
 
+	/**
+	 * A faulty server whose list never ends: `pagination-count` says 10^12 contacts and every
+	 * page asked for is full of new ones (not stored).
+	 */
+	endlessContacts = false;
+
+	/** A faulty server: ignores `page` and serves the first page for every page asked for. */
+	ignorePage = false;
+
 	constructor() {
 		super(async (request) => await this.route(request));
 	}
@@ -119,6 +128,18 @@ export class InventDouble extends HttpDouble {
 		if (!Number.isInteger(take) || take < 1 || take > 100) {
 			return json(400, { message: 'take must be an integer between 1 and 100' });
 		}
+		if (this.endlessContacts) {
+			const now = new Date().toISOString();
+			const fresh = Array.from({ length: take }, (_, index) => ({
+				id: `ct_endless_${page}_${index}`,
+				name: `Endless ${(page - 1) * take + index + 1}`,
+				channels: [],
+				segments: [],
+				created_at: now,
+				updated_at: now,
+			}));
+			return json(200, fresh, { 'pagination-count': '1000000000000', 'pagination-page': String(page), 'pagination-take': String(take) });
+		}
 		let contacts = this.contacts;
 		const name = request.query.get('name');
 		if (name) contacts = contacts.filter((contact) => contact.name?.includes(name));
@@ -128,10 +149,11 @@ export class InventDouble extends HttpDouble {
 		if (userId) contacts = contacts.filter((contact) => contact.channels.some((channel) => channel.user_id === userId));
 		const segmentId = request.query.get('segment_id');
 		if (segmentId) contacts = contacts.filter((contact) => contact.segments.some((segment) => segment.id === segmentId));
-		const slice = contacts.slice((page - 1) * take, page * take);
+		const served = this.ignorePage ? 1 : page;
+		const slice = contacts.slice((served - 1) * take, served * take);
 		return json(200, slice, {
 			'pagination-count': String(contacts.length),
-			'pagination-page': String(page),
+			'pagination-page': String(served),
 			'pagination-take': String(take),
 		});
 	}

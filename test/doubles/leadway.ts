@@ -245,6 +245,15 @@ export class LeadwayDouble extends HttpDouble {
 	/** Answer the message list wrapped once more (`{ messages: { messages, lastMessageId, nextPage } }`), as the live API has been seen to. */
 	wrapMessages = false;
 
+	/**
+	 * A faulty server whose lists never end: every message page says `nextPage: true` and every
+	 * search page is full, each of new messages or conversations (not stored), continuing from
+	 * the last one it served.
+	 */
+	endlessLists = false;
+
+	private endlessCursor?: string;
+
 	/** Leadway: 100 requests per 10 s (API docs). Counted always, refused (429) only when `enforceRateLimit`. */
 	rateLimit = { max: 100, intervalMs: 10_000 };
 
@@ -271,6 +280,8 @@ export class LeadwayDouble extends HttpDouble {
 		this.allowedExtensions = [...ALLOWED];
 		this.sentMessages.length = 0;
 		this.wrapMessages = false;
+		this.endlessLists = false;
+		this.endlessCursor = undefined;
 		this.rateLimit = { max: 100, intervalMs: 10_000 };
 		this.enforceRateLimit = false;
 		this.redirectFilesTo = undefined;
@@ -443,6 +454,7 @@ export class LeadwayDouble extends HttpDouble {
 		if (!SEARCH_STATUSES.includes(status)) return refusal(422, `status must be one of ${SEARCH_STATUSES.join(', ')}`);
 		const startAfter = request.query.get('startAfterDate');
 		if (startAfter !== null && !/^\d+$/.test(startAfter)) return refusal(422, 'startAfterDate must be a number');
+		if (this.endlessLists) return this.endlessSearchPage(startAfter, limit, locationId);
 		const contactId = request.query.get('contactId');
 		const query = request.query.get('query')?.toLowerCase();
 		const matching = this.conversations
@@ -484,6 +496,7 @@ export class LeadwayDouble extends HttpDouble {
 		const limit = this.limitOf(request, 20, MAX_MESSAGES_LIMIT);
 		if (typeof limit !== 'number') return limit;
 		const lastMessageId = request.query.get('lastMessageId');
+		if (this.endlessLists) return this.endlessMessagePage(lastMessageId, limit, conversationId);
 		let start = 0;
 		if (lastMessageId !== null) {
 			const index = all.findIndex((message) => message.id === lastMessageId);
@@ -496,6 +509,38 @@ export class LeadwayDouble extends HttpDouble {
 			nextPage: start + limit < all.length,
 			messages: page.map((message) => this.renderMessage(message)),
 		};
+		return json(200, this.wrapMessages ? { messages: list } : list);
+	}
+
+	/** The first page (no cursor) starts a never-ending list afresh; every other must continue the last one served. */
+	private continuesEndless(cursor: string | null): boolean {
+		return cursor === null || cursor === this.endlessCursor;
+	}
+
+	private endlessSearchPage(startAfter: string | null, limit: number, locationId: string): DoubleResponse {
+		if (!this.continuesEndless(startAfter)) return refusal(422, 'startAfterDate does not continue the last page');
+		const newest = startAfter === null ? Date.UTC(2026, 0, 1) : Number(startAfter);
+		const conversations = Array.from({ length: limit }, (_, index) => {
+			const dateUpdated = newest - (index + 1) * 1000;
+			return { id: `conv_endless_${dateUpdated}`, contactId: 'contact_endless', locationId, fullName: 'Endless', dateUpdated, sort: [dateUpdated] };
+		});
+		this.endlessCursor = String(conversations[conversations.length - 1].dateUpdated);
+		return json(200, { conversations, total: 1_000_000_000 });
+	}
+
+	private endlessMessagePage(lastMessageId: string | null, limit: number, conversationId: string): DoubleResponse {
+		if (!this.continuesEndless(lastMessageId)) return refusal(400, 'lastMessageId is not a message of this conversation');
+		const messages = Array.from({ length: limit }, () => ({
+			id: `msg_endless_${this.nextId++}`,
+			conversationId,
+			type: 2,
+			messageType: 'TYPE_SMS',
+			direction: 'inbound',
+			body: 'again',
+			attachments: [],
+		}));
+		this.endlessCursor = messages[messages.length - 1].id;
+		const list = { lastMessageId: this.endlessCursor, nextPage: true, messages };
 		return json(200, this.wrapMessages ? { messages: list } : list);
 	}
 

@@ -304,8 +304,8 @@ describe('the package in a real n8n', () => {
 			const nodeRun = run.data.resultData.runData[names.node][0];
 			expect(nodeRun.error.message).toMatch(VENDORS[vendor].refusal);
 			expect(run.data.resultData.runData[names.uploaded]).toBeUndefined();
-			// One at a time: item 0 was sent before the refusal, item 2 never was.
-			expect(VENDORS[vendor].uploadsOf(sandbox.services) - before).toBe(1);
+			// Every item is checked before any is sent: the refusal of item 1 comes before item 0 goes out.
+			expect(VENDORS[vendor].uploadsOf(sandbox.services) - before).toBe(0);
 			routed.push(`stopWorkflow ${vendor}: run stopped with "${nodeRun.error.message}"`);
 		}, 5 * 60 * 1000);
 

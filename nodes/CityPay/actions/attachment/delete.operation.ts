@@ -9,6 +9,8 @@ export const description = showOnlyFor('attachment', 'delete', [
 	attachmentLocator('The attachment to delete. CityPay deletes the file permanently.'),
 ]);
 
+export const changesDataIn = 'CityPay';
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
 	const response = await cityPayApi.request(this, itemIndex, {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
+import { readPages } from '../../../shared/paging';
 import { readAttachmentPage } from '../../rules';
 import { cityPayApi } from '../../transport';
 
@@ -26,36 +27,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	const session = await cityPayApi.session(this, itemIndex);
 
-	const attachments: IDataObject[] = [];
-	const usedCursors = new Set<string>();
-	let cursor: string | undefined;
-	while (attachments.length < limit) {
-		// Ask only for what is still missing, so Limit never fetches a page it does not need.
-		const qs: IDataObject = { limit: Math.min(MAX_PAGE_SIZE, limit - attachments.length) };
-		if (conversationId !== '') qs.conversation_id = conversationId;
-		if (cursor !== undefined) qs.starting_after = cursor;
-		const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: '/attachments', qs });
-		const page = readAttachmentPage(this.getNode(), response.body, itemIndex);
-		attachments.push(...page.data.slice(0, limit - attachments.length));
-		if (!page.hasMore || attachments.length >= limit) break;
-
-		// CityPay: the next page starts after the last ID of this one (API docs).
-		const lastId = page.data[page.data.length - 1]?.id;
-		if (typeof lastId !== 'string' || lastId === '') {
-			throw new NodeOperationError(this.getNode(), `CityPay said more attachments follow but sent no ID to continue from on item ${itemIndex}`, {
-				itemIndex,
-				description: `Stopped after ${attachments.length} attachments. Try again, or set a Limit.`,
-			});
-		}
-		if (usedCursors.has(lastId)) {
-			throw new NodeOperationError(this.getNode(), `CityPay repeated a page of attachments (after "${lastId}") on item ${itemIndex}`, {
-				itemIndex,
-				description: `Stopped after ${attachments.length} attachments instead of asking for the same page forever. Try again later, or set a Limit.`,
-			});
-		}
-		usedCursors.add(lastId);
-		cursor = lastId;
-	}
+	const attachments = await readPages<string>(this.getNode(), itemIndex, limit, {
+		apiName: 'CityPay',
+		noun: 'attachments',
+		maxPageSize: MAX_PAGE_SIZE,
+		narrow: 'list one conversation at a time (Conversation ID)',
+		readPage: async ({ size, cursor, collected }) => {
+			const qs: IDataObject = { limit: size };
+			if (conversationId !== '') qs.conversation_id = conversationId;
+			if (cursor !== undefined) qs.starting_after = cursor;
+			const response = await session.request({ method: 'GET', path: '/attachments', qs });
+			const page = readAttachmentPage(this.getNode(), response.body, itemIndex);
+			// The last page, or the one that completes the Limit: no cursor needed.
+			if (!page.hasMore || collected + page.data.length >= limit) return { items: page.data };
+			// CityPay: the next page starts after the last ID of this one (API docs).
+			const lastId = page.data[page.data.length - 1]?.id;
+			if (typeof lastId !== 'string' || lastId === '') {
+				throw new NodeOperationError(this.getNode(), `CityPay said more attachments follow but sent no ID to continue from on item ${itemIndex}`, {
+					itemIndex,
+					description: `Stopped after ${collected + page.data.length} attachments. Try again, or set a Limit.`,
+				});
+			}
+			return { items: page.data, next: lastId };
+		},
+	});
 	return attachments.map((attachment) => ({ json: attachment }));
 }

@@ -22,6 +22,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('attachment', 'rename', properties);
 
+export const changesDataIn = 'CityPay';
+
 function getNewFileName(context: IExecuteFunctions, itemIndex: number): string {
 	const fileName = String(context.getNodeParameter('fileName', itemIndex, '') ?? '').trim();
 	const problem = fileNameProblem(fileName);

@@ -29,6 +29,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('attachment', 'upload', properties);
 
+export const changesDataIn = 'CityPay';
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
 	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.

@@ -71,6 +71,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('file', 'send', properties);
 
+export const changesDataIn = 'Haptik';
+
 function getAuthId(context: IExecuteFunctions, itemIndex: number): string {
 	const authId = String(context.getNodeParameter('authId', itemIndex, '') ?? '').trim();
 	if (authId === '') {

@@ -67,6 +67,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('contact', 'create', properties);
 
+export const changesDataIn = 'Invent';
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const channelInput = this.getNodeParameter('channel', itemIndex, {}) as IDataObject;
 	const channel: IDataObject = {};

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
+import { readPages } from '../../../shared/paging';
 import { MAX_PAGE_SIZE, organizationIdProperty, organizationPath, readContactPage } from '../../rules';
 import { inventApi } from '../../transport';
 
@@ -35,13 +36,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const path = `${organizationPath(this, itemIndex)}/contacts`;
+	const session = await inventApi.session(this, itemIndex);
+	// Page numbers count pages of one size: `take` stays the same on every page, the last one trimmed to the Limit.
 	const take = Math.min(MAX_PAGE_SIZE, limit);
-	const contacts: IDataObject[] = [];
-	for (let page = 1; contacts.length < limit; page++) {
-		const response = await inventApi.request(this, itemIndex, { method: 'GET', path, qs: { ...qs, page, take } });
-		const { contacts: pageItems, hasMore } = readContactPage(response, page, take);
-		contacts.push(...pageItems.slice(0, limit - contacts.length));
-		if (!hasMore) break;
-	}
+	const contacts = await readPages<number>(this.getNode(), itemIndex, limit, {
+		apiName: 'Invent',
+		noun: 'contacts',
+		maxPageSize: MAX_PAGE_SIZE,
+		narrow: 'narrow the list with Filters',
+		pageName: (page) => `page ${page}`,
+		readPage: async ({ cursor: page = 1 }) => {
+			const response = await session.request({ method: 'GET', path, qs: { ...qs, page, take } });
+			const { contacts: items, hasMore } = readContactPage(response, page, take);
+			return { items, next: hasMore ? page + 1 : undefined };
+		},
+	});
 	return contacts.map((contact) => ({ json: contact }));
 }

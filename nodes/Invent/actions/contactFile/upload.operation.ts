@@ -76,6 +76,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('contactFile', 'upload', properties);
 
+export const changesDataIn = 'Invent';
+
 function getAllowedTypes(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
 	const allowedTypes = splitList(value as string);
 	const invalid = allowedTypes.find(

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
+import { readPages } from '../../../shared/paging';
 import { locationIdProperty, resolveLocationId, textParameter } from '../../fields';
 import { MAX_SEARCH_PAGE_SIZE, searchConversationsPage } from '../../search';
 import { leadwayApi } from '../../transport';
@@ -55,23 +55,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		status: this.getNodeParameter('status', itemIndex, 'all') as string,
 	};
 
-	const conversations: IDataObject[] = [];
-	const usedCursors = new Set<string>();
-	let cursor: string | undefined;
-	while (conversations.length < limit) {
-		// Ask only for what is still missing, so Limit never fetches a page it does not need.
-		const pageSize = Math.min(MAX_SEARCH_PAGE_SIZE, limit - conversations.length);
-		const page = await searchConversationsPage(this, itemIndex, leadway.request, filters, pageSize, cursor);
-		conversations.push(...page.conversations.slice(0, limit - conversations.length));
-		if (page.next === undefined) break;
-		if (usedCursors.has(page.next)) {
-			throw new NodeOperationError(this.getNode(), `Leadway repeated a page of conversations on item ${itemIndex}`, {
-				itemIndex,
-				description: `Stopped after ${conversations.length} conversations instead of asking for the same page forever. Try again later, or set a Limit.`,
-			});
-		}
-		usedCursors.add(page.next);
-		cursor = page.next;
-	}
+	const conversations = await readPages<string>(this.getNode(), itemIndex, limit, {
+		apiName: 'Leadway',
+		noun: 'conversations',
+		maxPageSize: MAX_SEARCH_PAGE_SIZE,
+		narrow: 'narrow the search (Contact ID, Query or Status)',
+		readPage: async ({ size, cursor }) => {
+			const page = await searchConversationsPage(this, itemIndex, leadway.request, filters, size, cursor);
+			return { items: page.conversations, next: page.next };
+		},
+	});
 	return conversations.map((conversation) => ({ json: conversation }));
 }

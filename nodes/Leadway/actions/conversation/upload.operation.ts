@@ -75,6 +75,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('conversation', 'upload', properties);
 
+export const changesDataIn = 'Leadway';
+
 function getConversation(context: IExecuteFunctions, itemIndex: number): Pick<UploadTarget, 'conversationId' | 'contactId'> {
 	const conversationId = conversationIdParameter(context, itemIndex);
 	const contactId = textParameter(context, 'contactId', itemIndex);

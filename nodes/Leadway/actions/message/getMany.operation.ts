@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection, returnAllAndLimit, showOnlyFor } from '../../../shared/description';
 import { downloadToBinary } from '../../../shared/download';
+import { readPages } from '../../../shared/paging';
 import { getPathId } from '../../../shared/parameters';
 import { conversationLocator } from '../../fields';
 import { LEADWAY_FILES, leadwayApi } from '../../transport';
@@ -62,26 +63,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const leadway = await leadwayApi.session(this, itemIndex);
 
-	const messages: IDataObject[] = [];
-	const usedCursors = new Set<string>();
-	let cursor: string | undefined;
-	while (messages.length < limit) {
-		const qs: IDataObject = { limit: Math.min(MAX_PAGE_SIZE, limit - messages.length) };
-		if (cursor !== undefined) qs.lastMessageId = cursor;
-		const { body } = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
-		const page = readPage(this, itemIndex, body);
-		messages.push(...page.messages.slice(0, limit - messages.length));
-		// Leadway: `nextPage` says more follow, after `lastMessageId` (API docs).
-		if (!page.nextPage || page.lastMessageId === undefined || messages.length >= limit) break;
-		if (usedCursors.has(page.lastMessageId)) {
-			throw new NodeOperationError(this.getNode(), `Leadway repeated a page of messages (after "${page.lastMessageId}") on item ${itemIndex}`, {
-				itemIndex,
-				description: `Stopped after ${messages.length} messages instead of asking for the same page forever. Try again later, or set a Limit.`,
-			});
-		}
-		usedCursors.add(page.lastMessageId);
-		cursor = page.lastMessageId;
-	}
+	const messages = await readPages<string>(this.getNode(), itemIndex, limit, {
+		apiName: 'Leadway',
+		noun: 'messages',
+		maxPageSize: MAX_PAGE_SIZE,
+		readPage: async ({ size, cursor }) => {
+			const qs: IDataObject = { limit: size };
+			if (cursor !== undefined) qs.lastMessageId = cursor;
+			const { body } = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
+			const page = readPage(this, itemIndex, body);
+			// Leadway: `nextPage` says more follow, after `lastMessageId` (API docs).
+			return { items: page.messages, next: page.nextPage ? page.lastMessageId : undefined };
+		},
+	});
 
 	if (options.downloadAttachments !== true) return messages.map((message) => ({ json: message }));
 	const prefix = String(options.attachmentPrefix ?? 'attachment_').trim() || 'attachment_';

@@ -168,6 +168,8 @@ const properties: INodeProperties[] = [
 
 export const description = showOnlyFor('message', 'send', properties);
 
+export const changesDataIn = 'Leadway';
+
 /** Milliseconds a time zone is ahead of UTC at an instant. */
 function zoneOffsetMs(timeZone: string, instant: number): number {
 	const parts = new Intl.DateTimeFormat('en-US', {
