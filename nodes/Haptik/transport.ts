@@ -3,7 +3,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { createApiClient } from '../shared/apiClient';
 import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
 import { unreachableMessage } from '../shared/credentialProbe';
-import { messageFromBody, networkErrorCode } from '../shared/errors';
+import { messageFromBody, networkErrorCode, redactSecrets, secretValues } from '../shared/errors';
 import { joinUrl, safeOrigin } from '../shared/parameters';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
@@ -30,6 +30,7 @@ export const haptikApi = createApiClient<{ baseUrl: string; token: string; clien
 		urlFields: { baseUrl: 'Base URL' },
 		headerFields: { token: 'Token', clientId: 'Client ID' },
 		requiredFields: ['token', 'clientId'],
+		secretFields: ['token', 'clientId'],
 	},
 	errorMessage: MESSAGE_FIELDS,
 	fixes: {
@@ -109,7 +110,8 @@ export async function testHaptikCredential(
 	}
 
 	const statusCode = statusOf(response);
-	const haptikMessage = parsedMessage(response.body);
+	// Haptik may echo the token or client ID in its refusal: the message shown has them redacted.
+	const haptikMessage = redactSecrets(parsedMessage(response.body), secretValues(data, haptikApi.credentialRules.secretFields));
 	if (statusCode === 401) {
 		return {
 			status: 'Error',

@@ -119,7 +119,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const { apiName, credentialType, jsonApi, url = joinUrl } = description;
 	const credentialRules: CredentialFieldRules = { apiName, ...description.credentialRules };
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
-	const target: ApiTarget = { apiName, credentialType, describeRefusal };
+	const target: ApiTarget = { apiName, credentialType, describeRefusal, secretFields: credentialRules.secretFields };
 
 	async function open(
 		context: RequestContext,

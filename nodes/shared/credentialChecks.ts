@@ -13,6 +13,11 @@ export interface CredentialFieldRules {
 	headerFields: Record<string, string>;
 	/** Header fields that must not be empty either, where the API answers a missing one unhelpfully. */
 	requiredFields?: readonly string[];
+	/**
+	 * Fields whose values are secret (tokens, keys, client IDs): an API that echoes one back
+	 * has it redacted from everything the node shows or stores (see `redactSecrets`).
+	 */
+	secretFields: readonly string[];
 }
 
 /** Any control character, tab included: none belongs in a key, a token or a URL. */

@@ -9,7 +9,7 @@ import type {
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { credentialFieldProblem } from './credentialChecks';
-import { networkErrorCode } from './errors';
+import { networkErrorCode, redactSecrets, secretValues } from './errors';
 import { joinUrl, safeOrigin } from './parameters';
 
 /** How long the credential dialog waits for an answer. */
@@ -81,7 +81,8 @@ export function credentialProbe(probe: CredentialProbe): ICredentialTestFunction
 		}
 
 		const statusCode = typeof response.statusCode === 'number' ? response.statusCode : 0;
-		const body = parsedBody(response.body);
+		// An API may echo the token in its refusal: the message shown has it redacted.
+		const body = redactSecrets(parsedBody(response.body), secretValues(data, probe.credentialRules.secretFields));
 		if (statusCode >= 200 && statusCode < 300 && body !== null && typeof body === 'object') {
 			return { status: 'OK', message: 'Connection successful!' };
 		}

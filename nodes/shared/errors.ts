@@ -28,6 +28,54 @@ export function defaultFixForStatus(statusCode: number, apiName: string): string
 	return 'Check the node parameters against the API documentation.';
 }
 
+/** What a secret is replaced with wherever the node shows or stores what an API answered. */
+export const REDACTED = '[redacted]';
+
+/** Shorter values are not redacted: they would match ordinary words of a message. */
+export const MIN_REDACTED_LENGTH = 4;
+
+/** Past this depth a JSON answer is not walked: the rest is replaced whole. */
+const MAX_REDACT_DEPTH = 32;
+
+/**
+ * The values of a credential's secret fields, as `redactSecrets` looks for them: each
+ * trimmed, also line by line, and URL-encoded where that differs; longest first, so a
+ * secret that holds another is replaced whole.
+ */
+export function secretValues(credentials: object | undefined, fields: readonly string[] | undefined): string[] {
+	if (!credentials || !fields) return [];
+	const data = credentials as Record<string, unknown>;
+	const values = new Set<string>();
+	for (const field of fields) {
+		const value = data[field];
+		if (typeof value !== 'string' && typeof value !== 'number') continue;
+		const text = String(value);
+		for (const part of [text, ...text.split(/[\r\n]+/)]) {
+			const secret = part.trim();
+			if (secret.length < MIN_REDACTED_LENGTH) continue;
+			values.add(secret);
+			values.add(encodeURIComponent(secret));
+		}
+	}
+	return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** A copy of an API's answer (text, or JSON objects and lists at any depth) with every secret replaced by REDACTED. */
+export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+	if (secrets.length === 0) return value;
+	const redactText = (text: string) => secrets.reduce((result, secret) => result.split(secret).join(REDACTED), text);
+	const redact = (current: unknown, depth: number): unknown => {
+		if (typeof current === 'string') return redactText(current);
+		if (current === null || typeof current !== 'object') return current;
+		if (depth >= MAX_REDACT_DEPTH) return REDACTED;
+		if (Array.isArray(current)) return current.map((entry) => redact(entry, depth + 1));
+		return Object.fromEntries(
+			Object.entries(current).map(([key, entry]) => [redactText(key), redact(entry, depth + 1)]),
+		);
+	};
+	return redact(value, 0) as T;
+}
+
 /** Picks the first string field among `keys` from a JSON error body. */
 export function messageFromBody(body: unknown, keys: readonly string[]): string | undefined {
 	if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;

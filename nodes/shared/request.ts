@@ -13,6 +13,8 @@ import {
 	cancelledError,
 	findBodySourceFailure,
 	networkErrorCode,
+	redactSecrets,
+	secretValues,
 	statusRefusalError,
 	transportError,
 	unreadableAnswerError,
@@ -66,6 +68,8 @@ export interface ApiTarget {
 	apiName: string;
 	credentialType: string;
 	describeRefusal: DescribeRefusal;
+	/** The credential's secret fields, redacted from a refusal before it becomes an error. */
+	secretFields?: readonly string[];
 }
 
 function parseBody(body: unknown): unknown {
@@ -77,6 +81,27 @@ function parseBody(body: unknown): unknown {
 	} catch {
 		return body;
 	}
+}
+
+/**
+ * The secret values an API could echo in a refusal: those of the credential the request
+ * carried, read again for a request that did not bring it along (a file download).
+ */
+async function refusalSecrets(
+	context: RequestContext,
+	target: ApiTarget,
+	control: { authenticated: boolean; credentials?: ICredentialDataDecryptedObject; itemIndex?: number },
+): Promise<string[]> {
+	if (!control.authenticated || !target.secretFields?.length) return [];
+	let credentials = control.credentials;
+	if (!credentials) {
+		try {
+			credentials = await context.getCredentials<ICredentialDataDecryptedObject>(target.credentialType, control.itemIndex ?? 0);
+		} catch {
+			return [];
+		}
+	}
+	return secretValues(credentials, target.secretFields);
 }
 
 /** A body of text, whatever form the HTTP helper handed it over in. */
@@ -272,7 +297,7 @@ async function exchange(
 	const text = asText(response.body);
 	const html = isHtml(text);
 	// An HTML page is a proxy's or gateway's, not the API's: its markup is no message.
-	const body = html ? undefined : parseBody(text);
+	const body = html ? undefined : redactSecrets(parseBody(text), await refusalSecrets(context, target, control));
 	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html);
 }
 
