@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
 
 export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
@@ -31,6 +31,8 @@ export interface UploadFile {
 	itemIndex: number;
 	fileName: string;
 	mimeType: string;
+	/** The MIME type was set by the MIME Type option, not by the file's source. */
+	mimeTypeFromOption?: boolean;
 	/** Size in bytes; undefined when the source does not say (a URL without Content-Length). */
 	size: number | undefined;
 	/** The binary field the file is in; undefined for a file from a URL. */
@@ -69,8 +71,8 @@ function describeAvailable(available: string[], runsAsTool = false): string {
 }
 
 function chooseMimeType(binary: IBinaryData, fileName: string): string {
-	// application/octet-stream means "unknown" to n8n's file nodes, so the name knows better.
-	if (binary.mimeType && binary.mimeType !== GENERIC_MIME_TYPE) return binary.mimeType;
+	// A generic type (application/octet-stream, S3's binary/octet-stream) means "unknown", so the name knows better.
+	if (binary.mimeType && !isGenericMimeType(binary.mimeType)) return binary.mimeType;
 	return mimeTypeFromFileName(fileName) ?? binary.mimeType ?? GENERIC_MIME_TYPE;
 }
 
@@ -109,7 +111,9 @@ export async function readBinaryFile(
 
 	const binary = context.helpers.assertBinaryData(itemIndex, name);
 	const fileName = overrides.fileName?.trim() || chooseFileName(binary, name);
-	const mimeType = overrides.mimeType?.trim() || chooseMimeType(binary, fileName);
+	const mimeTypeOption = overrides.mimeType?.trim();
+	const mimeType = mimeTypeOption || chooseMimeType(binary, fileName);
+	const mimeTypeFromOption = Boolean(mimeTypeOption);
 	const readAll = async () => await context.helpers.getBinaryDataBuffer(itemIndex, name);
 
 	const binaryId = binary.id;
@@ -123,6 +127,7 @@ export async function readBinaryFile(
 			propertyName: name,
 			fileName,
 			mimeType,
+			mimeTypeFromOption,
 			size: fileSize,
 			open: async (chunkBytes = STORAGE_READ_BYTES) =>
 				fileSize <= WHOLE_FILE_MAX_BYTES ? await readAll() : await context.helpers.getBinaryStream(binaryId, chunkBytes),
@@ -137,6 +142,7 @@ export async function readBinaryFile(
 		propertyName: name,
 		fileName,
 		mimeType,
+		mimeTypeFromOption,
 		size: buffer.length,
 		open: async () => buffer,
 		readAll: async () => buffer,
