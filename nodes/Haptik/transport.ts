@@ -4,7 +4,7 @@ import { createApiClient } from '../shared/apiClient';
 import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
 import { unreachableMessage } from '../shared/credentialProbe';
 import { messageFromBody, networkErrorCode, redactSecrets, secretValues } from '../shared/errors';
-import { joinUrl, safeOrigin } from '../shared/parameters';
+import { isHttpUrl, joinUrl, safeOrigin } from '../shared/parameters';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
 export const UPLOAD_PATH = '/v1.0/log_file_from_user/';
@@ -84,10 +84,13 @@ export async function testHaptikCredential(
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const found = credentialFieldProblem(data, haptikApi.credentialRules);
-	if (found?.field === 'Base URL' && found.problem !== CONTROL_CHARACTER_PROBLEM) {
+	if (found?.field === 'Base URL' && !isHttpUrl(String(data.baseUrl ?? '').trim())) {
 		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
 	}
-	if (found) return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. Enter it on one line.` };
+	if (found) {
+		const fix = found.problem === CONTROL_CHARACTER_PROBLEM ? 'Enter it on one line.' : `${found.fix.charAt(0).toUpperCase()}${found.fix.slice(1)}`;
+		return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. ${fix}` };
+	}
 
 	const url = routeUrl(data.baseUrl as string, UPLOAD_PATH);
 	const origin = safeOrigin(url);

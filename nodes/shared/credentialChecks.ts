@@ -20,6 +20,18 @@ export interface CredentialFieldRules {
 	secretFields: readonly string[];
 }
 
+/**
+ * The part of a URL field from its first "?" or "#" on, named. An API address has neither:
+ * a query string or fragment would end up in the middle of every request's address (before
+ * the path), and a fragment is not sent at all, so every request would go to the base itself.
+ */
+function extraUrlPart(value: string): { part: string; mark: string } | undefined {
+	const query = value.indexOf('?');
+	const fragment = value.indexOf('#');
+	if (query === -1 && fragment === -1) return undefined;
+	return query !== -1 && (fragment === -1 || query < fragment) ? { part: 'query string', mark: '?' } : { part: 'fragment', mark: '#' };
+}
+
 /** Any control character, tab included: none belongs in a key, a token or a URL. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 export const CONTROL_CHARACTER_PROBLEM = 'contains a line break or another control character';
@@ -49,6 +61,15 @@ export function credentialFieldProblem(
 				field: label,
 				problem: value === '' ? 'is empty' : 'is not an http:// or https:// URL',
 				fix: `enter the full ${rules.apiName} API address, starting with https:// (or http:// for a local test server).`,
+			};
+		}
+		const extra = extraUrlPart(value);
+		if (extra) {
+			// The value is not shown: a query string may hold a signature or a key.
+			return {
+				field: label,
+				problem: `has a ${extra.part} (a part from "${extra.mark}" on)`,
+				fix: `remove everything from the "${extra.mark}" on, so that only the address of the ${rules.apiName} API is left (a ${extra.part} would end up in the middle of every request's address).`,
 			};
 		}
 	}

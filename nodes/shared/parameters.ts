@@ -29,9 +29,23 @@ export function getPathId(
 	return encodeURIComponent(id);
 }
 
-/** Joins a credential's base URL and an API path without doubling or dropping slashes. */
+/**
+ * Joins a credential's base URL (spaces around it trimmed) and an API path under the base's
+ * own path (`…/v1` + `/attachments` → `…/v1/attachments`), without doubling or dropping
+ * slashes. The URL API does the joining, so the path stays a path whatever it holds.
+ */
 export function joinUrl(baseUrl: string, path: string): string {
-	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+	const base = baseUrl.trim();
+	const relative = path.replace(/^\/+/, '');
+	let url: URL;
+	try {
+		url = new URL(base);
+	} catch {
+		// Not a URL: the credential checks refuse it before any request; joined as text for their messages.
+		return `${base.replace(/\/+$/, '')}/${relative}`;
+	}
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${relative}`;
+	return url.href;
 }
 
 /** Splits a comma- or newline-separated parameter into trimmed, non-empty entries. */
