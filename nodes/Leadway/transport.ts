@@ -49,6 +49,7 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
  */
 export const testLeadwayCredential = credentialProbe({
 	credentialRules: leadwayApi.credentialRules,
+	pathIdFields: { locationId: 'Location ID' },
 	request: (data) => {
 		const locationId = String(data.locationId ?? '').trim();
 		return {

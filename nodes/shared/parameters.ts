@@ -14,19 +14,28 @@ export function getPathId(
 	// extractValue: a resource locator gives its value; a plain string passes through as it is.
 	const raw = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as string | number;
 	const id = String(raw ?? '').trim();
-	if (id === '') {
-		throw new NodeOperationError(context.getNode(), `${displayName} is empty on item ${itemIndex}`, {
+	const problem = pathIdProblem(id);
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `${displayName} ${problem} on item ${itemIndex}`, {
 			itemIndex,
-			description: `Enter the ${displayName}, or map it from a previous node with an expression.`,
-		});
-	}
-	if (id === '.' || id === '..') {
-		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID on item ${itemIndex}`, {
-			itemIndex,
-			description: `Enter the real ${displayName}; "." and ".." would change the request path.`,
+			description:
+				id === ''
+					? `Enter the ${displayName}, or map it from a previous node with an expression.`
+					: `Enter the real ${displayName}; "." and ".." would change the request path.`,
 		});
 	}
 	return encodeURIComponent(id);
+}
+
+/**
+ * Why a (trimmed) ID cannot be one segment of a request path, or undefined. Encoded with
+ * encodeURIComponent, any other ID is one segment; dots are not encoded, so "." and ".."
+ * would address the route itself or the one above it.
+ */
+export function pathIdProblem(id: string): string | undefined {
+	if (id === '') return 'is empty';
+	if (id === '.' || id === '..') return `"${id}" is not a valid ID`;
+	return undefined;
 }
 
 /**
