@@ -36,7 +36,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (conversationId !== '') qs.conversation_id = conversationId;
 		if (cursor !== undefined) qs.starting_after = cursor;
 		const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: '/attachments', qs });
-		const page = readAttachmentPage(this.getNode(), response.body, itemIndex);
+		const page = readAttachmentPage(this.getNode(), response, itemIndex);
 		attachments.push(...page.data.slice(0, limit - attachments.length));
 		if (!page.hasMore || attachments.length >= limit) break;
 

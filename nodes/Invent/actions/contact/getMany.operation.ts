@@ -38,8 +38,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const take = Math.min(MAX_PAGE_SIZE, limit);
 	const contacts: IDataObject[] = [];
 	for (let page = 1; contacts.length < limit; page++) {
-		const response = await inventApi.request(this, itemIndex, { method: 'GET', path, qs: { ...qs, page, take } });
-		const { contacts: pageItems, hasMore } = readContactPage(response, page, take);
+		const response = await inventApi.request(this, itemIndex, { method: 'GET', path, qs: { ...qs, page, take }, answer: 'list' });
+		const { contacts: pageItems, hasMore } = readContactPage(this.getNode(), response, page, take, itemIndex);
 		contacts.push(...pageItems.slice(0, limit - contacts.length));
 		if (!hasMore) break;
 	}

@@ -3,7 +3,9 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { optionsCollection, returnAllAndLimit, showOnlyFor } from '../../../shared/description';
 import { downloadToBinary } from '../../../shared/download';
+import { nonObjectEntry, unexpectedAnswerError } from '../../../shared/errors';
 import { getPathId } from '../../../shared/parameters';
+import type { ApiResponse } from '../../../shared/request';
 import { conversationLocator } from '../../fields';
 import { LEADWAY_FILES, leadwayApi } from '../../transport';
 
@@ -41,8 +43,8 @@ interface MessagePage {
 }
 
 /** Reads a page of messages, flat (`{ messages: [...] }`) or wrapped once more (`{ messages: { messages: [...] } }`). */
-function readPage(context: IExecuteFunctions, itemIndex: number, body: unknown): MessagePage {
-	let page = (body ?? {}) as IDataObject;
+function readPage(context: IExecuteFunctions, itemIndex: number, response: ApiResponse): MessagePage {
+	let page = (response.body ?? {}) as IDataObject;
 	const inner = page.messages as IDataObject | undefined;
 	if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) page = inner;
 	if (!Array.isArray(page.messages)) {
@@ -50,6 +52,11 @@ function readPage(context: IExecuteFunctions, itemIndex: number, body: unknown):
 			itemIndex,
 			description: 'Check that the Base URL in the Leadway credential points at the Leadway API.',
 		});
+	}
+	const entry = nonObjectEntry(page.messages);
+	if (entry !== undefined) {
+		const request = { apiName: 'Leadway', method: 'GET' as const, itemIndex };
+		throw unexpectedAnswerError(context.getNode(), request, response.statusCode, `a "messages" list whose ${entry}`, 'list');
 	}
 	const lastMessageId = typeof page.lastMessageId === 'string' && page.lastMessageId !== '' ? page.lastMessageId : undefined;
 	return { messages: page.messages as IDataObject[], lastMessageId, nextPage: page.nextPage === true };
@@ -68,8 +75,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	while (messages.length < limit) {
 		const qs: IDataObject = { limit: Math.min(MAX_PAGE_SIZE, limit - messages.length) };
 		if (cursor !== undefined) qs.lastMessageId = cursor;
-		const { body } = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
-		const page = readPage(this, itemIndex, body);
+		const response = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
+		const page = readPage(this, itemIndex, response);
 		messages.push(...page.messages.slice(0, limit - messages.length));
 		// Leadway: `nextPage` says more follow, after `lastMessageId` (API docs).
 		if (!page.nextPage || page.lastMessageId === undefined || messages.length >= limit) break;
