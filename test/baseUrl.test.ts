@@ -113,7 +113,7 @@ describe('CityPay credential test', () => {
 
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe(
-			`Base URL has a ${part} (a part from "${mark}" on). Check the Base URL: remove everything from the "${mark}" on, so that only the address of the CityPay API is left (a ${part} would end up in the middle of every request's address).`,
+			`Base URL has a ${part} (a part from "${mark}" on). Check the Base URL: remove everything from the "${mark}" on. The Base URL is only the address of the CityPay API; the node adds each request's path and query to it.`,
 		);
 		expect(citypay.requests).toHaveLength(0);
 	});
@@ -141,7 +141,7 @@ describe('Haptik', () => {
 		const tested = await testCredential(pkg, 'haptikApi', credentials(`${haptik.url}?key=1`));
 		expect(tested).toEqual({
 			status: 'Error',
-			message: `Base URL in the Haptik credential has a query string (a part from "?" on). Remove everything from the "?" on, so that only the address of the Haptik API is left (a query string would end up in the middle of every request's address).`,
+			message: `Base URL in the Haptik credential has a query string (a part from "?" on). Remove everything from the "?" on. The Base URL is only the address of the Haptik API; the node adds each request's path and query to it.`,
 		});
 
 		const result = await runNode({

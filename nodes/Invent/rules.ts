@@ -24,8 +24,8 @@ export const organizationIdProperty: INodeProperties = {
 };
 
 /**
- * One page of Invent's contact list and whether another follows. The list itself is checked
- * by the request (`answer: 'list'`); one in an envelope, here.
+ * One page of Invent's contact list and whether another follows; a page holding anything
+ * but contact objects (in the list or in its envelope) is refused.
  */
 export function readContactPage(
 	node: INode,

@@ -68,7 +68,7 @@ export function attachmentUrlsOption(description: string): INodeProperties {
 export const filesMimeTypeOption: INodeProperties = {
 	...mimeTypeOption,
 	description:
-		"MIME type to send for every file of the item, for example image/png, instead of each file's type from the binary data, the file host or the file name. Use it when the source gives a wrong or generic type.",
+		"MIME type to send for every file of the item, for example image/png, instead of the one each file comes with or its name implies. Use it when the source gives a wrong or generic type.",
 };
 
 /** URLs of files already hosted (or uploaded before), checked to be http(s) before anything is sent. */

@@ -22,8 +22,8 @@ export interface CredentialFieldRules {
 
 /**
  * The part of a URL field from its first "?" or "#" on, named. An API address has neither:
- * a query string or fragment would end up in the middle of every request's address (before
- * the path), and a fragment is not sent at all, so every request would go to the base itself.
+ * a query string there is none of the vendors' API (a pasted signed link or tracking
+ * parameters), and a fragment is never sent, so neither is carried into the requests.
  */
 function extraUrlPart(value: string): { part: string; mark: string } | undefined {
 	const query = value.indexOf('?');
@@ -69,7 +69,7 @@ export function credentialFieldProblem(
 			return {
 				field: label,
 				problem: `has a ${extra.part} (a part from "${extra.mark}" on)`,
-				fix: `remove everything from the "${extra.mark}" on, so that only the address of the ${rules.apiName} API is left (a ${extra.part} would end up in the middle of every request's address).`,
+				fix: `remove everything from the "${extra.mark}" on. The Base URL is only the address of the ${rules.apiName} API; the node adds each request's path and query to it.`,
 			};
 		}
 	}

@@ -84,7 +84,7 @@ export const mimeTypeOption: INodeProperties = {
 	default: '',
 	placeholder: 'application/pdf',
 	description:
-		'MIME type to send, for example application/pdf, instead of the one from the binary data, the file host or the file name. Use it when the source gives a wrong or generic type.',
+		'MIME type to send, for example application/pdf, instead of the one the file comes with or its name implies. Use it when the source gives a wrong or generic type.',
 };
 
 /** "Return All" and "Limit", as every Get Many operation shows them. */

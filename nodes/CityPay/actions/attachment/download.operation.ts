@@ -44,7 +44,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const binary = await downloadAttachmentFile(this, itemIndex, fileUrl.trim(), {
 		fileName: typeof attachment.filename === 'string' ? attachment.filename.trim() : undefined,
 		// A generic type (binary/octet-stream) names no type: the file name decides instead.
-		mimeType: typeof attachment.file_type === 'string' && !isGenericMimeType(attachment.file_type) ? attachment.file_type.trim() : undefined,
+		mimeType:
+			typeof attachment.file_type === 'string' && !isGenericMimeType(attachment.file_type)
+				? attachment.file_type.trim()
+				: undefined,
 	});
 	return [{ json: attachment, binary: { [propertyName]: binary } }];
 }
