@@ -10,7 +10,7 @@ import { messageFromBody } from '../shared/errors';
 export const cityPayApi = createApiClient<{ baseUrl: string }>({
 	apiName: 'CityPay',
 	credentialType: 'cityPayApi',
-	credentialRules: { urlFields: { baseUrl: 'Base URL' }, headerFields: { token: 'Token' } },
+	credentialRules: { urlFields: { baseUrl: 'Base URL' }, headerFields: { token: 'Token' }, secretFields: ['token'] },
 	// CityPay: errors carry `{ type, message, documentation_url? }` (API docs).
 	errorMessage: ['message', 'error'],
 	fixes: {
@@ -33,11 +33,14 @@ export const testCityPayCredential = credentialProbe({
 });
 
 /** Where attachment bytes live: CityPay's own host or a file host it names in `file_url`. */
-const CITYPAY_FILES = fileServerTarget(
-	'CityPay',
-	'cityPayApi',
-	'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
-);
+const CITYPAY_FILES = {
+	...fileServerTarget(
+		'CityPay',
+		'cityPayApi',
+		'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
+	),
+	secretFields: cityPayApi.credentialRules.secretFields,
+};
 
 /**
  * Downloads an attachment's `file_url` into a binary field, streamed. The Bearer token goes

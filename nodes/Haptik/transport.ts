@@ -3,8 +3,8 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { createApiClient } from '../shared/apiClient';
 import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
 import { unreachableMessage } from '../shared/credentialProbe';
-import { messageFromBody, networkErrorCode } from '../shared/errors';
-import { joinUrl, safeOrigin } from '../shared/parameters';
+import { messageFromBody, networkErrorCode, redactSecrets, secretValues } from '../shared/errors';
+import { isHttpUrl, joinUrl, safeOrigin } from '../shared/parameters';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
 export const UPLOAD_PATH = '/v1.0/log_file_from_user/';
@@ -30,6 +30,7 @@ export const haptikApi = createApiClient<{ baseUrl: string; token: string; clien
 		urlFields: { baseUrl: 'Base URL' },
 		headerFields: { token: 'Token', clientId: 'Client ID' },
 		requiredFields: ['token', 'clientId'],
+		secretFields: ['token', 'clientId'],
 	},
 	errorMessage: MESSAGE_FIELDS,
 	fixes: {
@@ -83,10 +84,13 @@ export async function testHaptikCredential(
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const found = credentialFieldProblem(data, haptikApi.credentialRules);
-	if (found?.field === 'Base URL' && found.problem !== CONTROL_CHARACTER_PROBLEM) {
+	if (found?.field === 'Base URL' && !isHttpUrl(String(data.baseUrl ?? '').trim())) {
 		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
 	}
-	if (found) return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. Enter it on one line.` };
+	if (found) {
+		const fix = found.problem === CONTROL_CHARACTER_PROBLEM ? 'Enter it on one line.' : `${found.fix.charAt(0).toUpperCase()}${found.fix.slice(1)}`;
+		return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. ${fix}` };
+	}
 
 	const url = routeUrl(data.baseUrl as string, UPLOAD_PATH);
 	const origin = safeOrigin(url);
@@ -109,7 +113,8 @@ export async function testHaptikCredential(
 	}
 
 	const statusCode = statusOf(response);
-	const haptikMessage = parsedMessage(response.body);
+	// Haptik may echo the token or client ID in its refusal: the message shown has them redacted.
+	const haptikMessage = redactSecrets(parsedMessage(response.body), secretValues(data, haptikApi.credentialRules.secretFields));
 	if (statusCode === 401) {
 		return {
 			status: 'Error',

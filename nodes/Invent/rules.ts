@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
+import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
 import type { ApiResponse } from '../shared/request';
 import { getPathId } from '../shared/parameters';
 
@@ -22,12 +23,26 @@ export const organizationIdProperty: INodeProperties = {
 	description: 'The organization to work in. Agency keys can enter the ID of a sub-organization.',
 };
 
-/** One page of Invent's contact list and whether another follows. */
-export function readContactPage(response: ApiResponse, page: number, take: number): { contacts: IDataObject[]; hasMore: boolean } {
+/**
+ * One page of Invent's contact list and whether another follows; a page holding anything
+ * but contact objects (in the list or in its envelope) is refused.
+ */
+export function readContactPage(
+	node: INode,
+	response: ApiResponse,
+	page: number,
+	take: number,
+	itemIndex?: number,
+): { contacts: IDataObject[]; hasMore: boolean } {
 	// Invent lists are a JSON array; tolerate a `{ data: [...] }` envelope too.
 	const body = response.body;
 	const data = Array.isArray(body) ? body : (body as IDataObject | undefined)?.data;
 	const contacts = Array.isArray(data) ? (data as IDataObject[]) : [];
+	const entry = nonObjectEntry(contacts);
+	if (entry !== undefined) {
+		const found = `${Array.isArray(body) ? 'a list' : 'a "data" list'} whose ${entry}`;
+		throw unexpectedAnswerError(node, { apiName: 'Invent', method: 'GET', itemIndex }, response.statusCode, found, 'list');
+	}
 	// `pagination-count` is the total (API docs); without it, a full page may have a successor.
 	const total = Number(response.headers['pagination-count']);
 	const hasMore = contacts.length > 0 && (Number.isFinite(total) ? page * take < total : contacts.length >= take);

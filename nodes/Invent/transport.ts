@@ -6,7 +6,7 @@ import { messageFromBody } from '../shared/errors';
 export const inventApi = createApiClient<{ baseUrl: string }>({
 	apiName: 'Invent',
 	credentialType: 'inventApi',
-	credentialRules: { urlFields: { baseUrl: 'Base URL' }, headerFields: { apiKey: 'API Key' } },
+	credentialRules: { urlFields: { baseUrl: 'Base URL' }, headerFields: { apiKey: 'API Key' }, secretFields: ['apiKey'] },
 	errorMessage: ['message', 'error'],
 	fixes: {
 		400: 'Invent refused a parameter. Check the values named in the message.',

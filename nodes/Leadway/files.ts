@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiSession } from '../shared/apiClient';
 import type { UploadFile } from '../shared/binaryInput';
 import { readBinaryFile } from '../shared/binaryInput';
+import { mimeTypeOption } from '../shared/description';
 import type { MultipartField } from '../shared/multipart';
 import { isHttpUrl, splitList } from '../shared/parameters';
 import { openUrlFiles, splitUrlList } from '../shared/urlInput';
@@ -63,6 +64,13 @@ export function attachmentUrlsOption(description: string): INodeProperties {
 	};
 }
 
+/** Options → MIME Type: one type for every file of the item, instead of each file's own. */
+export const filesMimeTypeOption: INodeProperties = {
+	...mimeTypeOption,
+	description:
+		"MIME type to send for every file of the item, for example image/png, instead of the one each file comes with or its name implies. Use it when the source gives a wrong or generic type.",
+};
+
 /** URLs of files already hosted (or uploaded before), checked to be http(s) before anything is sent. */
 export function readAttachmentUrls(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
 	const urls = splitList(value as string | string[] | undefined);
@@ -79,9 +87,11 @@ export function readAttachmentUrls(context: IExecuteFunctions, itemIndex: number
 
 /** The item's files: from File URLs (Input Type URL), else as chosen by Files and Input Binary Fields ([] for None). */
 export async function readFiles(context: IExecuteFunctions, itemIndex: number): Promise<UploadFile[]> {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const mimeType = typeof options.mimeType === 'string' ? options.mimeType : undefined;
 	if (context.getNodeParameter('inputType', itemIndex, 'binary') === 'url') {
 		const urls = splitUrlList(context.getNodeParameter('fileUrls', itemIndex, ''));
-		return await openUrlFiles(context, itemIndex, urls, { rules: LEADWAY_FILE_RULES });
+		return await openUrlFiles(context, itemIndex, urls, { rules: LEADWAY_FILE_RULES, mimeType });
 	}
 	const filesFrom = context.getNodeParameter('filesFrom', itemIndex, 'named') as string;
 	if (filesFrom === 'none') return [];
@@ -101,7 +111,7 @@ export async function readFiles(context: IExecuteFunctions, itemIndex: number): 
 		propertyNames = listed.length > 0 ? [...new Set(listed)] : [''];
 	}
 	const files: UploadFile[] = [];
-	for (const propertyName of propertyNames) files.push(await readBinaryFile(context, itemIndex, propertyName));
+	for (const propertyName of propertyNames) files.push(await readBinaryFile(context, itemIndex, propertyName, { mimeType }));
 	return files;
 }
 

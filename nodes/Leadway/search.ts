@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ClientRequest } from '../shared/apiClient';
+import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
 import type { ApiResponse } from '../shared/request';
 
 /** Leadway: `limit` of a conversation search is at most 100 (API docs). */
@@ -48,13 +49,18 @@ export async function searchConversationsPage(
 	if (filters.query) qs.query = filters.query;
 	if (filters.status && filters.status !== 'all') qs.status = filters.status;
 	if (startAfterDate !== undefined) qs.startAfterDate = startAfterDate;
-	const { body } = await send({ method: 'GET', path: SEARCH_PATH, qs });
-	const raw = (body as IDataObject | undefined)?.conversations;
+	const response = await send({ method: 'GET', path: SEARCH_PATH, qs });
+	const raw = (response.body as IDataObject | undefined)?.conversations;
 	if (!Array.isArray(raw)) {
 		throw new NodeOperationError(context.getNode(), `Leadway sent a search answer without "conversations" on item ${itemIndex}`, {
 			itemIndex,
 			description: 'Check that the Base URL in the Leadway credential points at the Leadway API.',
 		});
+	}
+	const entry = nonObjectEntry(raw);
+	if (entry !== undefined) {
+		const request = { apiName: 'Leadway', method: 'GET' as const, itemIndex };
+		throw unexpectedAnswerError(context.getNode(), request, response.statusCode, `a "conversations" list whose ${entry}`, 'list');
 	}
 	const conversations = raw as IDataObject[];
 	const next = conversations.length < pageSize ? undefined : sortValue(conversations[conversations.length - 1]);

@@ -29,6 +29,7 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
 		urlFields: { baseUrl: 'Base URL' },
 		headerFields: { accessToken: 'Token', apiVersion: 'API Version' },
 		requiredFields: ['apiVersion'],
+		secretFields: ['accessToken'],
 	},
 	errorMessage: leadwayMessage,
 	fixes: {
@@ -48,6 +49,7 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
  */
 export const testLeadwayCredential = credentialProbe({
 	credentialRules: leadwayApi.credentialRules,
+	pathIdFields: { locationId: 'Location ID' },
 	request: (data) => {
 		const locationId = String(data.locationId ?? '').trim();
 		return {
@@ -67,8 +69,11 @@ export const testLeadwayCredential = credentialProbe({
 });
 
 /** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
-export const LEADWAY_FILES = fileServerTarget(
-	'Leadway',
-	'leadwayApi',
-	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
-);
+export const LEADWAY_FILES = {
+	...fileServerTarget(
+		'Leadway',
+		'leadwayApi',
+		'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
+	),
+	secretFields: leadwayApi.credentialRules.secretFields,
+};

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsF
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
-import type { RefusalWording, UncertainOutcome } from './errors';
+import type { ExpectedAnswer, RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
 import type { JsonFileBody } from './jsonFileBody';
 import type { MultipartField, MultipartFile } from './multipart';
@@ -47,6 +47,8 @@ export interface ClientRequest {
 	ifUnsure?: UncertainOutcome;
 	/** The API may answer with no body at all (a delete). */
 	emptyAnswerOk?: boolean;
+	/** What a 2xx answer must be: a JSON object (the default), or a list of them (or an object holding one). */
+	answer?: ExpectedAnswer;
 }
 
 /** One item's use of an API: its checked credential, its Request Options, and a way to send. */
@@ -119,7 +121,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 	const { apiName, credentialType, jsonApi, url = joinUrl } = description;
 	const credentialRules: CredentialFieldRules = { apiName, ...description.credentialRules };
 	const describeRefusal = describeRefusalWith({ apiName, errorMessage: description.errorMessage, fixes: description.fixes });
-	const target: ApiTarget = { apiName, credentialType, describeRefusal };
+	const target: ApiTarget = { apiName, credentialType, describeRefusal, secretFields: credentialRules.secretFields };
 
 	async function open(
 		context: RequestContext,
@@ -142,6 +144,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 					policy,
 					ifUnsure: request.ifUnsure,
 					emptyAnswerOk: request.emptyAnswerOk,
+					answer: request.answer,
 					credentials,
 				},
 				itemIndex,

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
 import { isChecking } from './preflight';
 
 export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
@@ -32,6 +32,8 @@ export interface UploadFile {
 	itemIndex: number;
 	fileName: string;
 	mimeType: string;
+	/** The MIME type was set by the MIME Type option, not by the file's source. */
+	mimeTypeFromOption?: boolean;
 	/** Size in bytes; undefined when the source does not say (a URL without Content-Length). */
 	size: number | undefined;
 	/** The binary field the file is in; undefined for a file from a URL. */
@@ -70,8 +72,8 @@ function describeAvailable(available: string[], runsAsTool = false): string {
 }
 
 function chooseMimeType(binary: IBinaryData, fileName: string): string {
-	// application/octet-stream means "unknown" to n8n's file nodes, so the name knows better.
-	if (binary.mimeType && binary.mimeType !== GENERIC_MIME_TYPE) return binary.mimeType;
+	// A generic type (application/octet-stream, S3's binary/octet-stream) means "unknown", so the name knows better.
+	if (binary.mimeType && !isGenericMimeType(binary.mimeType)) return binary.mimeType;
 	return mimeTypeFromFileName(fileName) ?? binary.mimeType ?? GENERIC_MIME_TYPE;
 }
 
@@ -110,12 +112,14 @@ export async function readBinaryFile(
 
 	const binary = context.helpers.assertBinaryData(itemIndex, name);
 	const fileName = overrides.fileName?.trim() || chooseFileName(binary, name);
-	const mimeType = overrides.mimeType?.trim() || chooseMimeType(binary, fileName);
+	const mimeTypeOption = overrides.mimeType?.trim();
+	const mimeType = mimeTypeOption || chooseMimeType(binary, fileName);
+	const mimeTypeFromOption = Boolean(mimeTypeOption);
 	const readAll = async () => await context.helpers.getBinaryDataBuffer(itemIndex, name);
 
 	// The check before sending (./preflight) goes by the size n8n recorded and reads nothing.
 	if (typeof binary.bytes === 'number' && isChecking(context)) {
-		return { itemIndex, propertyName: name, fileName, mimeType, size: binary.bytes, open: readAll, readAll };
+		return { itemIndex, propertyName: name, fileName, mimeType, mimeTypeFromOption, size: binary.bytes, open: readAll, readAll };
 	}
 
 	const binaryId = binary.id;
@@ -129,6 +133,7 @@ export async function readBinaryFile(
 			propertyName: name,
 			fileName,
 			mimeType,
+			mimeTypeFromOption,
 			size: fileSize,
 			open: async (chunkBytes = STORAGE_READ_BYTES) =>
 				fileSize <= WHOLE_FILE_MAX_BYTES ? await readAll() : await context.helpers.getBinaryStream(binaryId, chunkBytes),
@@ -143,6 +148,7 @@ export async function readBinaryFile(
 		propertyName: name,
 		fileName,
 		mimeType,
+		mimeTypeFromOption,
 		size: buffer.length,
 		open: async () => buffer,
 		readAll: async () => buffer,

@@ -13,6 +13,23 @@ export interface CredentialFieldRules {
 	headerFields: Record<string, string>;
 	/** Header fields that must not be empty either, where the API answers a missing one unhelpfully. */
 	requiredFields?: readonly string[];
+	/**
+	 * Fields whose values are secret (tokens, keys, client IDs): an API that echoes one back
+	 * has it redacted from everything the node shows or stores (see `redactSecrets`).
+	 */
+	secretFields: readonly string[];
+}
+
+/**
+ * The part of a URL field from its first "?" or "#" on, named. An API address has neither:
+ * a query string there is none of the vendors' API (a pasted signed link or tracking
+ * parameters), and a fragment is never sent, so neither is carried into the requests.
+ */
+function extraUrlPart(value: string): { part: string; mark: string } | undefined {
+	const query = value.indexOf('?');
+	const fragment = value.indexOf('#');
+	if (query === -1 && fragment === -1) return undefined;
+	return query !== -1 && (fragment === -1 || query < fragment) ? { part: 'query string', mark: '?' } : { part: 'fragment', mark: '#' };
 }
 
 /** Any control character, tab included: none belongs in a key, a token or a URL. */
@@ -44,6 +61,15 @@ export function credentialFieldProblem(
 				field: label,
 				problem: value === '' ? 'is empty' : 'is not an http:// or https:// URL',
 				fix: `enter the full ${rules.apiName} API address, starting with https:// (or http:// for a local test server).`,
+			};
+		}
+		const extra = extraUrlPart(value);
+		if (extra) {
+			// The value is not shown: a query string may hold a signature or a key.
+			return {
+				field: label,
+				problem: `has a ${extra.part} (a part from "${extra.mark}" on)`,
+				fix: `remove everything from the "${extra.mark}" on. The Base URL is only the address of the ${rules.apiName} API; the node adds each request's path and query to it.`,
 			};
 		}
 	}

@@ -9,8 +9,8 @@ import type {
 
 import type { CredentialFieldRules } from './credentialChecks';
 import { credentialFieldProblem } from './credentialChecks';
-import { networkErrorCode } from './errors';
-import { joinUrl, safeOrigin } from './parameters';
+import { networkErrorCode, redactSecrets, secretValues } from './errors';
+import { joinUrl, pathIdProblem, safeOrigin } from './parameters';
 
 /** How long the credential dialog waits for an answer. */
 const PROBE_TIMEOUT_MS = 20_000;
@@ -18,6 +18,8 @@ const PROBE_TIMEOUT_MS = 20_000;
 /** A read that proves a credential works, and what to tell the user for each refusal. */
 export interface CredentialProbe {
 	credentialRules: CredentialFieldRules;
+	/** Optional fields (name → label) the read puts in its path: when set, each must be one path segment. */
+	pathIdFields?: Record<string, string>;
 	/** The read: a path under the Base URL, its query, and the headers exactly as the credential's `authenticate` sets them. */
 	request(data: ICredentialDataDecryptedObject): { path: string; qs?: IDataObject; headers: Record<string, string> };
 	/** What to check, by HTTP status; 401 and 403 at least. */
@@ -58,6 +60,17 @@ export function credentialProbe(probe: CredentialProbe): ICredentialTestFunction
 		const data = credential.data ?? {};
 		const found = credentialFieldProblem(data, probe.credentialRules);
 		if (found) return { status: 'Error', message: `${found.field} ${found.problem}. Check the ${found.field}: ${found.fix}` };
+		// The same check as the nodes' IDs (getPathId): another path would test another route.
+		for (const [name, label] of Object.entries(probe.pathIdFields ?? {})) {
+			const id = String(data[name] ?? '').trim();
+			const problem = id === '' ? undefined : pathIdProblem(id);
+			if (problem) {
+				return {
+					status: 'Error',
+					message: `${label} ${problem}. Check the ${label}: enter the real ${label}, or leave it empty; "." and ".." would change the request path.`,
+				};
+			}
+		}
 
 		const { path, qs, headers } = probe.request(data);
 		const url = joinUrl(String(data.baseUrl).trim(), path);
@@ -81,7 +94,8 @@ export function credentialProbe(probe: CredentialProbe): ICredentialTestFunction
 		}
 
 		const statusCode = typeof response.statusCode === 'number' ? response.statusCode : 0;
-		const body = parsedBody(response.body);
+		// An API may echo the token in its refusal: the message shown has it redacted.
+		const body = redactSecrets(parsedBody(response.body), secretValues(data, probe.credentialRules.secretFields));
 		if (statusCode >= 200 && statusCode < 300 && body !== null && typeof body === 'object') {
 			return { status: 'OK', message: 'Connection successful!' };
 		}

@@ -76,6 +76,17 @@ export const fileNameOption: INodeProperties = {
 	description: 'Name to store the file under, with its extension (for example report.pdf), instead of the binary file name or the name at the end of the File URL',
 };
 
+/** The "MIME Type" option of an upload (read back by `readInputBinaryFile` and `readInputFile`). */
+export const mimeTypeOption: INodeProperties = {
+	displayName: 'MIME Type',
+	name: 'mimeType',
+	type: 'string',
+	default: '',
+	placeholder: 'application/pdf',
+	description:
+		'MIME type to send, for example application/pdf, instead of the one the file comes with or its name implies. Use it when the source gives a wrong or generic type.',
+};
+
 /** "Return All" and "Limit", as every Get Many operation shows them. */
 export const returnAllAndLimit: INodeProperties[] = [
 	{

@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { describeRefusalWith } from './errors';
+import { isGenericMimeType } from './mime';
 import { joinUrl, parseHttpUrl } from './parameters';
 import type { ApiTarget } from './request';
 import { isStream, sendFileRequest } from './request';
@@ -54,9 +55,11 @@ function lastPathSegment(url: string): string | undefined {
 	}
 }
 
+/** The server's Content-Type, unless it is generic (binary/octet-stream): then n8n goes by the file name. */
 function contentTypeOf(headers: Record<string, unknown>): string | undefined {
 	const value = headers['content-type'];
-	return typeof value === 'string' && value.trim() !== '' ? value.split(';')[0].trim() : undefined;
+	const type = typeof value === 'string' ? value.split(';')[0].trim() : '';
+	return type !== '' && !isGenericMimeType(type) ? type : undefined;
 }
 
 /**

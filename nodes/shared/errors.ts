@@ -28,6 +28,54 @@ export function defaultFixForStatus(statusCode: number, apiName: string): string
 	return 'Check the node parameters against the API documentation.';
 }
 
+/** What a secret is replaced with wherever the node shows or stores what an API answered. */
+export const REDACTED = '[redacted]';
+
+/** Shorter values are not redacted: they would match ordinary words of a message. */
+export const MIN_REDACTED_LENGTH = 4;
+
+/** Past this depth a JSON answer is not walked: the rest is replaced whole. */
+const MAX_REDACT_DEPTH = 32;
+
+/**
+ * The values of a credential's secret fields, as `redactSecrets` looks for them: each
+ * trimmed, also line by line, and URL-encoded where that differs; longest first, so a
+ * secret that holds another is replaced whole.
+ */
+export function secretValues(credentials: object | undefined, fields: readonly string[] | undefined): string[] {
+	if (!credentials || !fields) return [];
+	const data = credentials as Record<string, unknown>;
+	const values = new Set<string>();
+	for (const field of fields) {
+		const value = data[field];
+		if (typeof value !== 'string' && typeof value !== 'number') continue;
+		const text = String(value);
+		for (const part of [text, ...text.split(/[\r\n]+/)]) {
+			const secret = part.trim();
+			if (secret.length < MIN_REDACTED_LENGTH) continue;
+			values.add(secret);
+			values.add(encodeURIComponent(secret));
+		}
+	}
+	return [...values].sort((a, b) => b.length - a.length);
+}
+
+/** A copy of an API's answer (text, or JSON objects and lists at any depth) with every secret replaced by REDACTED. */
+export function redactSecrets<T>(value: T, secrets: readonly string[]): T {
+	if (secrets.length === 0) return value;
+	const redactText = (text: string) => secrets.reduce((result, secret) => result.split(secret).join(REDACTED), text);
+	const redact = (current: unknown, depth: number): unknown => {
+		if (typeof current === 'string') return redactText(current);
+		if (current === null || typeof current !== 'object') return current;
+		if (depth >= MAX_REDACT_DEPTH) return REDACTED;
+		if (Array.isArray(current)) return current.map((entry) => redact(entry, depth + 1));
+		return Object.fromEntries(
+			Object.entries(current).map(([key, entry]) => [redactText(key), redact(entry, depth + 1)]),
+		);
+	};
+	return redact(value, 0) as T;
+}
+
 /** Picks the first string field among `keys` from a JSON error body. */
 export function messageFromBody(body: unknown, keys: readonly string[]): string | undefined {
 	if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
@@ -224,25 +272,88 @@ export function statusRefusalError(
 	return apiRefusalError(node, statusCode, body, { ...refusal, description }, request.itemIndex);
 }
 
+type AnsweredRequest = Pick<FailedRequest, 'apiName' | 'method' | 'ifUnsure' | 'itemIndex'>;
+
+/** What to check when a successful status came with an answer the node cannot use. */
+function unusableAnswerDescription(request: AnsweredRequest): string {
+	const { apiName, ifUnsure } = request;
+	const check = `Check that the Base URL in the ${apiName} credential points at the ${apiName} API; a proxy or gateway may have answered instead.`;
+	return isIdempotent(request.method)
+		? check
+		: `${ifUnsure?.outcome ?? `The request may or may not have taken effect in ${apiName}`}: ${apiName} accepted it but its answer could not be read. ${ifUnsure?.check ?? `Check in ${apiName} before running this item again.`}`;
+}
+
 /** The error for a successful status whose answer cannot be read. */
 export function unreadableAnswerError(
 	node: INode,
-	request: Pick<FailedRequest, 'apiName' | 'method' | 'ifUnsure' | 'itemIndex'>,
+	request: AnsweredRequest,
 	statusCode: number,
 	problem: 'empty' | 'not JSON',
 ): NodeApiError {
-	const { apiName, ifUnsure } = request;
+	const { apiName } = request;
 	const message =
 		problem === 'empty'
 			? `${apiName} answered HTTP ${statusCode} with an empty body`
 			: `${apiName} answered HTTP ${statusCode} with a body that is not valid JSON`;
-	const check = `Check that the Base URL in the ${apiName} credential points at the ${apiName} API; a proxy or gateway may have answered instead.`;
-	const description = isIdempotent(request.method)
-		? check
-		: `${ifUnsure?.outcome ?? `The request may or may not have taken effect in ${apiName}`}: ${apiName} accepted it but its answer could not be read. ${ifUnsure?.check ?? `Check in ${apiName} before running this item again.`}`;
+	const description = unusableAnswerDescription(request);
 	return new NodeApiError(node, { message: problem } as JsonObject, {
 		message,
 		description,
+		httpCode: String(statusCode),
+		itemIndex: request.itemIndex,
+	});
+}
+
+/** What an operation reads from a successful answer: one JSON object, or a list of them. */
+export type ExpectedAnswer = 'object' | 'list';
+
+const EXPECTED_ANSWER: Record<ExpectedAnswer, string> = { object: 'a JSON object', list: 'a list of JSON objects' };
+
+export function isJsonObject(value: unknown): value is JsonObject {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A JSON value named for a message, never quoted (a text could hold anything): "a number", "true", "a list". */
+function describeJsonValue(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'boolean') return String(value);
+	if (typeof value === 'number') return 'a number';
+	if (typeof value === 'string') return 'a text string';
+	return 'a JSON object';
+}
+
+/** The first entry of a list that is not a JSON object, named ("entry 2 is a number"), or undefined. */
+export function nonObjectEntry(list: readonly unknown[]): string | undefined {
+	const index = list.findIndex((entry) => !isJsonObject(entry));
+	return index === -1 ? undefined : `entry ${index + 1} is ${describeJsonValue(list[index])}`;
+}
+
+/**
+ * What came back instead of the expected answer ("a number", "a list whose entry 2 is null"),
+ * or undefined when it fits. Where a list is expected an object fits too: a list in an
+ * envelope (`{ data: [...] }`), which the operation reads and checks itself.
+ */
+export function unexpectedAnswer(value: unknown, expected: ExpectedAnswer): string | undefined {
+	if (isJsonObject(value)) return undefined;
+	if (expected === 'list' && Array.isArray(value)) {
+		const entry = nonObjectEntry(value);
+		return entry === undefined ? undefined : `a list whose ${entry}`;
+	}
+	return describeJsonValue(value);
+}
+
+/** The error for a successful status whose JSON is not what the operation reads (see `unexpectedAnswer`). */
+export function unexpectedAnswerError(
+	node: INode,
+	request: AnsweredRequest,
+	statusCode: number,
+	found: string,
+	expected: ExpectedAnswer,
+): NodeApiError {
+	return new NodeApiError(node, { message: 'unexpected answer' } as JsonObject, {
+		message: `${request.apiName} answered HTTP ${statusCode} with ${found} instead of ${EXPECTED_ANSWER[expected]}`,
+		description: unusableAnswerDescription(request),
 		httpCode: String(statusCode),
 		itemIndex: request.itemIndex,
 	});

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
-import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+import { extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName, mimeTypeProblem } from './mime';
 import { safeOrigin } from './parameters';
 
 /** What an API accepts, checked before any byte is sent. */
@@ -48,7 +48,7 @@ export function fileNameProblem(fileName: string): string | undefined {
  */
 export function mimeKind(mimeType: string): 'image' | 'media' | 'document' | undefined {
 	const type = mimeType.split(';')[0].trim().toLowerCase();
-	if (type === '' || type === GENERIC_MIME_TYPE) return undefined;
+	if (type === '' || isGenericMimeType(type)) return undefined;
 	if (type.startsWith('image/')) return 'image';
 	if (type.startsWith('audio/') || type.startsWith('video/')) return 'media';
 	return 'document';
@@ -90,6 +90,12 @@ export function describeSource(file: Pick<UploadFile, 'propertyName' | 'url'>): 
 	return file.url !== undefined ? `the URL at ${safeOrigin(file.url)}` : `binary field "${file.propertyName ?? ''}"`;
 }
 
+/** Where a file's MIME type came from, for messages. */
+function describeMimeTypeSource(file: UploadFile): string {
+	if (file.mimeTypeFromOption) return 'the MIME Type option';
+	return file.url !== undefined ? `the Content-Type header of ${safeOrigin(file.url)}` : describeSource(file);
+}
+
 function refuse(node: INode, file: UploadFile, message: string, description: string): never {
 	throw new NodeOperationError(node, `${message} on item ${file.itemIndex}`, {
 		itemIndex: file.itemIndex,
@@ -110,6 +116,20 @@ export function assertFileAllowed(node: INode, file: UploadFile, rules: FileRule
 		);
 	}
 	const name = `"${file.fileName}"`;
+	const typeProblem = mimeTypeProblem(file.mimeType);
+	if (typeProblem) {
+		const from = describeMimeTypeSource(file);
+		const shown = `${JSON.stringify(file.mimeType.slice(0, 80))}${file.mimeType.length > 80 ? '…' : ''}`;
+		const fix = "the file's real type, for example application/pdf or image/png";
+		refuse(
+			node,
+			file,
+			`MIME type ${shown} of file ${name} is not valid`,
+			file.mimeTypeFromOption
+				? `The MIME Type option ${typeProblem}. Set it to ${fix}.`
+				: `The MIME type comes from ${from} and ${typeProblem}. Set the MIME Type option to ${fix}.`,
+		);
+	}
 	if (file.size === 0) {
 		refuse(
 			node,
@@ -152,7 +172,7 @@ export function assertFileAllowed(node: INode, file: UploadFile, rules: FileRule
 				node,
 				file,
 				`File ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
-				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or fix the MIME type of ${source}.`,
+				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or set the MIME Type option to the file's real type${file.mimeTypeFromOption ? '' : ` instead of the one from ${describeMimeTypeSource(file)}`}.`,
 			);
 		}
 	}

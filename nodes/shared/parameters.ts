@@ -14,24 +14,47 @@ export function getPathId(
 	// extractValue: a resource locator gives its value; a plain string passes through as it is.
 	const raw = context.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }) as string | number;
 	const id = String(raw ?? '').trim();
-	if (id === '') {
-		throw new NodeOperationError(context.getNode(), `${displayName} is empty on item ${itemIndex}`, {
+	const problem = pathIdProblem(id);
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `${displayName} ${problem} on item ${itemIndex}`, {
 			itemIndex,
-			description: `Enter the ${displayName}, or map it from a previous node with an expression.`,
-		});
-	}
-	if (id === '.' || id === '..') {
-		throw new NodeOperationError(context.getNode(), `${displayName} "${id}" is not a valid ID on item ${itemIndex}`, {
-			itemIndex,
-			description: `Enter the real ${displayName}; "." and ".." would change the request path.`,
+			description:
+				id === ''
+					? `Enter the ${displayName}, or map it from a previous node with an expression.`
+					: `Enter the real ${displayName}; "." and ".." would change the request path.`,
 		});
 	}
 	return encodeURIComponent(id);
 }
 
-/** Joins a credential's base URL and an API path without doubling or dropping slashes. */
+/**
+ * Why a (trimmed) ID cannot be one segment of a request path, or undefined. Encoded with
+ * encodeURIComponent, any other ID is one segment; dots are not encoded, so "." and ".."
+ * would address the route itself or the one above it.
+ */
+export function pathIdProblem(id: string): string | undefined {
+	if (id === '') return 'is empty';
+	if (id === '.' || id === '..') return `"${id}" is not a valid ID`;
+	return undefined;
+}
+
+/**
+ * Joins a credential's base URL (spaces around it trimmed) and an API path under the base's
+ * own path (`…/v1` + `/attachments` → `…/v1/attachments`), without doubling or dropping
+ * slashes. The URL API does the joining, so the path stays a path whatever it holds.
+ */
 export function joinUrl(baseUrl: string, path: string): string {
-	return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+	const base = baseUrl.trim();
+	const relative = path.replace(/^\/+/, '');
+	let url: URL;
+	try {
+		url = new URL(base);
+	} catch {
+		// Not a URL: the credential checks refuse it before any request; joined as text for their messages.
+		return `${base.replace(/\/+$/, '')}/${relative}`;
+	}
+	url.pathname = `${url.pathname.replace(/\/+$/, '')}/${relative}`;
+	return url.href;
 }
 
 /** Splits a comma- or newline-separated parameter into trimmed, non-empty entries. */

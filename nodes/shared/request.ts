@@ -8,13 +8,17 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import type { DescribeRefusal, FailedRequest, UncertainOutcome } from './errors';
+import type { DescribeRefusal, ExpectedAnswer, FailedRequest, UncertainOutcome } from './errors';
 import {
 	cancelledError,
 	findBodySourceFailure,
 	networkErrorCode,
+	redactSecrets,
+	secretValues,
 	statusRefusalError,
 	transportError,
+	unexpectedAnswer,
+	unexpectedAnswerError,
 	unreadableAnswerError,
 } from './errors';
 import { stopIfChecking } from './preflight';
@@ -49,6 +53,8 @@ export interface ApiRequest {
 	ifUnsure?: UncertainOutcome;
 	/** The API may answer with no body at all (a delete); otherwise a 2xx answer must be JSON. */
 	emptyAnswerOk?: boolean;
+	/** What a 2xx answer must be: a JSON object (the default), or a list of them (or an object holding one). */
+	answer?: ExpectedAnswer;
 	/**
 	 * The credential as the item's session already read it: n8n applies it (its `authenticate`
 	 * block) without reading and decrypting it from the database again for every request.
@@ -67,17 +73,47 @@ export interface ApiTarget {
 	apiName: string;
 	credentialType: string;
 	describeRefusal: DescribeRefusal;
+	/** The credential's secret fields, redacted from a refusal before it becomes an error. */
+	secretFields?: readonly string[];
 }
 
-function parseBody(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
+/** An answer's JSON, or `{ ok: false }` for text that is not JSON. */
+function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
+	if (typeof body !== 'string') return { ok: true, value: body };
 	const text = body.trim();
-	if (text === '') return {};
+	if (text === '') return { ok: true, value: {} };
 	try {
-		return JSON.parse(text) as unknown;
+		return { ok: true, value: JSON.parse(text) as unknown };
 	} catch {
-		return body;
+		return { ok: false };
 	}
+}
+
+/** An answer's JSON; text that is not JSON as it is (a refusal's plain-text message). */
+function parseBody(body: unknown): unknown {
+	const parsed = parseJson(body);
+	return parsed.ok ? parsed.value : body;
+}
+
+/**
+ * The secret values an API could echo in a refusal: those of the credential the request
+ * carried, read again for a request that did not bring it along (a file download).
+ */
+async function refusalSecrets(
+	context: RequestContext,
+	target: ApiTarget,
+	control: { authenticated: boolean; credentials?: ICredentialDataDecryptedObject; itemIndex?: number },
+): Promise<string[]> {
+	if (!control.authenticated || !target.secretFields?.length) return [];
+	let credentials = control.credentials;
+	if (!credentials) {
+		try {
+			credentials = await context.getCredentials<ICredentialDataDecryptedObject>(target.credentialType, control.itemIndex ?? 0);
+		} catch {
+			return [];
+		}
+	}
+	return secretValues(credentials, target.secretFields);
 }
 
 /** A body of text, whatever form the HTTP helper handed it over in. */
@@ -275,7 +311,7 @@ async function exchange(
 	const text = asText(response.body);
 	const html = isHtml(text);
 	// An HTML page is a proxy's or gateway's, not the API's: its markup is no message.
-	const body = html ? undefined : parseBody(text);
+	const body = html ? undefined : redactSecrets(parseBody(text), await refusalSecrets(context, target, control));
 	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html);
 }
 
@@ -293,7 +329,8 @@ export async function sendApiRequest(
 	const response = await exchange(
 		context,
 		target,
-		{ method, url, headers, qs, body, json },
+		// As text, parsed here: the HTTP client's own parsing cannot tell `"text"` or `null` from a broken body.
+		{ method, url, headers, qs, body, json, encoding: 'text' },
 		{
 			policy: request.policy ?? DEFAULT_REQUEST_POLICY,
 			buildBody: request.buildBody,
@@ -315,9 +352,20 @@ export async function sendApiRequest(
 		if (response.statusCode !== 204 && !request.emptyAnswerOk) throw unreadable('empty');
 		return { ...response, body: {} };
 	}
-	const parsed = parseBody(text);
-	if (typeof parsed === 'string') throw unreadable('not JSON');
-	return { ...response, body: parsed };
+	const parsed = parseJson(text);
+	if (!parsed.ok) throw unreadable('not JSON');
+	const expected = request.answer ?? 'object';
+	const found = unexpectedAnswer(parsed.value, expected);
+	if (found !== undefined) {
+		throw unexpectedAnswerError(
+			context.getNode(),
+			{ apiName: target.apiName, method, ifUnsure: request.ifUnsure, itemIndex },
+			response.statusCode,
+			found,
+			expected,
+		);
+	}
+	return { ...response, body: parsed.value };
 }
 
 /** One hop of a file download: a URL an API handed out, possibly on another host. */

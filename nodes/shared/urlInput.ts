@@ -6,7 +6,7 @@ import { readInputBinaryFile } from './binaryInput';
 import { asBodySourceFailure, findBodySourceFailure, networkErrorCode } from './errors';
 import type { FileRules } from './fileRules';
 import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
-import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
+import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
 import { parseHttpUrl, safeOrigin } from './parameters';
 import type { OpenedStream } from './request';
 import { headerValue, openUrlStream } from './request';
@@ -28,6 +28,8 @@ export interface UrlFile extends UploadFile {
 interface UrlFileSettings {
 	/** The File Name option: the name to send instead of the one at the end of the URL. */
 	fileName?: string;
+	/** The MIME Type option: the type to send instead of the host's or the name's. */
+	mimeType?: string;
 	/** The API's rules: checked on what the host declares, and `maxBytes` again on every byte sent. */
 	rules: FileRules;
 	/** Checks the file before any byte is sent; `assertFileAllowed` with `rules` when left out. */
@@ -88,18 +90,28 @@ function declaredSize(headers: Record<string, unknown>): number | undefined {
 	return length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
 }
 
-/** The name and type to send: the File Name option, else the URL's (first the given, then the final one). */
-function describeFile(given: URL, final: URL, headers: Record<string, unknown>, fileNameOption?: string) {
+/**
+ * The name and type to send: the File Name and MIME Type options, else the URL's name (first
+ * the given, then the final one) and the host's Content-Type. A generic type (S3's
+ * binary/octet-stream) says nothing, so the name decides.
+ */
+function describeFile(
+	given: URL,
+	final: URL,
+	headers: Record<string, unknown>,
+	options: { fileName?: string; mimeType?: string } = {},
+) {
+	const mimeTypeOption = options.mimeType?.trim() || undefined;
 	const contentType = headerValue(headers, 'content-type')?.split(';')[0].trim().toLowerCase();
-	const hostType = contentType && contentType !== GENERIC_MIME_TYPE ? contentType : undefined;
+	const declaredType = mimeTypeOption ?? (contentType && !isGenericMimeType(contentType) ? contentType : undefined);
 	const fromUrl = [nameInUrl(given), nameInUrl(final)];
 	let fileName =
-		fileNameOption?.trim() || fromUrl.find((name) => name && fileExtension(name)) || fromUrl.find(Boolean) || 'file';
-	// A name without extension (…/download?id=7) gets the one its Content-Type implies.
-	const extension = hostType ? extensionsForMimeType(hostType)[0] : undefined;
+		options.fileName?.trim() || fromUrl.find((name) => name && fileExtension(name)) || fromUrl.find(Boolean) || 'file';
+	// A name without extension (…/download?id=7) gets the one its type implies.
+	const extension = declaredType ? extensionsForMimeType(declaredType)[0] : undefined;
 	if (!fileExtension(fileName) && extension) fileName = `${fileName}.${extension}`;
-	const mimeType = hostType ?? mimeTypeFromFileName(fileName) ?? GENERIC_MIME_TYPE;
-	return { fileName, mimeType };
+	const mimeType = declaredType ?? mimeTypeFromFileName(fileName) ?? GENERIC_MIME_TYPE;
+	return { fileName, mimeType, mimeTypeFromOption: mimeTypeOption !== undefined };
 }
 
 /** Why the host did not give the file, and what to do, by HTTP status. */
@@ -259,7 +271,7 @@ export async function openUrlFile(
 	const file: UrlFile = {
 		itemIndex,
 		url: given.href,
-		...describeFile(given, final, response.headers, settings.fileName),
+		...describeFile(given, final, response.headers, settings),
 		size: declaredSize(response.headers),
 		async open() {
 			// A second open is a new attempt of the upload: fetch the file again.
@@ -305,6 +317,7 @@ export async function readInputFile(
 	return await openUrlFile(context, itemIndex, context.getNodeParameter('fileUrl', itemIndex, ''), {
 		...settings,
 		fileName: options.fileName as string | undefined,
+		mimeType: options.mimeType as string | undefined,
 		check,
 	});
 }

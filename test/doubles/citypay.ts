@@ -81,6 +81,9 @@ export class CityPayDouble extends HttpDouble {
 	/** Own-origin file URLs answer 302 to the file host, as storage behind a CDN does. */
 	redirectFilesToHost = false;
 
+	/** The path the API is served under, as CityPay's own `/v1`; other paths get 404. Empty: the root. */
+	basePath = '';
+
 	constructor() {
 		super(async (request) => await this.route(request));
 	}
@@ -97,7 +100,7 @@ export class CityPayDouble extends HttpDouble {
 	}
 
 	fileUrl(attachment: CityPayStoredAttachment): string {
-		const origin = this.fileHost && !this.redirectFilesToHost ? this.fileHost.url : this.url;
+		const origin = this.fileHost && !this.redirectFilesToHost ? this.fileHost.url : `${this.url}${this.basePath}`;
 		return `${origin}/files/${encodeURIComponent(attachment.id)}/${encodeURIComponent(attachment.filename)}`;
 	}
 
@@ -128,7 +131,12 @@ export class CityPayDouble extends HttpDouble {
 		return attachment;
 	}
 
-	private async route(request: RecordedRequest): Promise<DoubleResponse> {
+	private async route(served: RecordedRequest): Promise<DoubleResponse> {
+		let request = served;
+		if (this.basePath !== '') {
+			if (!served.path.startsWith(`${this.basePath}/`)) return error(404, 'not_found', `No route ${served.method} ${served.path}`);
+			request = { ...served, path: served.path.slice(this.basePath.length) };
+		}
 		if (bearerToken(request) !== CITYPAY_TOKEN) {
 			return error(401, 'authentication_error', 'Invalid or missing API token');
 		}

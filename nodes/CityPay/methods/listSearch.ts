@@ -34,7 +34,7 @@ export async function searchAttachments(
 	for (let pages = 0; pages < PAGES_PER_SEARCH; pages++) {
 		const qs: IDataObject = { limit: PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) };
 		const response = await cityPayApi.listRequest(this, { method: 'GET', path: '/attachments', qs });
-		const page = readAttachmentPage(this.getNode(), response.body);
+		const page = readAttachmentPage(this.getNode(), response);
 		results.push(
 			...page.data
 				.filter((attachment) => typeof attachment.id === 'string' && matchesSearch(String(attachment.filename ?? ''), filter))

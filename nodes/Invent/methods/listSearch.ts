@@ -44,8 +44,13 @@ export async function searchContacts(
 	const qs: IDataObject = { page, take: MAX_PAGE_SIZE };
 	const text = (filter ?? '').trim();
 	if (text !== '') qs[text.includes('@') ? 'email' : 'name'] = text;
-	const response = await inventApi.listRequest(this, { method: 'GET', path: `/orgs/${organizationSegment(this)}/contacts`, qs });
-	const { contacts, hasMore } = readContactPage(response, page, MAX_PAGE_SIZE);
+	const response = await inventApi.listRequest(this, {
+		method: 'GET',
+		path: `/orgs/${organizationSegment(this)}/contacts`,
+		qs,
+		answer: 'list',
+	});
+	const { contacts, hasMore } = readContactPage(this.getNode(), response, page, MAX_PAGE_SIZE);
 	return {
 		results: contacts.filter((contact) => contact?.id !== undefined && contact.id !== null).map(toListItem),
 		...(hasMore ? { paginationToken: String(page + 1) } : {}),

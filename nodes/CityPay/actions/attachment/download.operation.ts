@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { showOnlyFor } from '../../../shared/description';
+import { isGenericMimeType } from '../../../shared/mime';
 import { getPathId } from '../../../shared/parameters';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';
 import { attachmentLocator } from '../../rules';
@@ -42,7 +43,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const binary = await downloadAttachmentFile(this, itemIndex, fileUrl.trim(), {
 		fileName: typeof attachment.filename === 'string' ? attachment.filename.trim() : undefined,
-		mimeType: typeof attachment.file_type === 'string' ? attachment.file_type.trim() : undefined,
+		// A generic type (binary/octet-stream) names no type: the file name decides instead.
+		mimeType:
+			typeof attachment.file_type === 'string' && !isGenericMimeType(attachment.file_type)
+				? attachment.file_type.trim()
+				: undefined,
 	});
 	return [{ json: attachment, binary: { [propertyName]: binary } }];
 }

@@ -39,7 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (conversationId !== '') qs.conversation_id = conversationId;
 			if (cursor !== undefined) qs.starting_after = cursor;
 			const response = await session.request({ method: 'GET', path: '/attachments', qs });
-			const page = readAttachmentPage(this.getNode(), response.body, itemIndex);
+			const page = readAttachmentPage(this.getNode(), response, itemIndex);
 			// The last page, or the one that completes the Limit: no cursor needed.
 			if (!page.hasMore || collected + page.data.length >= limit) return { items: page.data };
 			// CityPay: the next page starts after the last ID of this one (API docs).

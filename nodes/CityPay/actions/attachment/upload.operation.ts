@@ -5,6 +5,7 @@ import {
 	fileUrlProperty,
 	inputBinaryField,
 	inputTypeProperty,
+	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
@@ -24,7 +25,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'xgQQXg3hrtjh7AvZ',
 		description: 'The conversation to upload the file to, for example xgQQXg3hrtjh7AvZ. Leave empty to upload it without one.',
 	},
-	optionsCollection([fileNameOption]),
+	optionsCollection([fileNameOption, mimeTypeOption]),
 ];
 
 export const description = showOnlyFor('attachment', 'upload', properties);

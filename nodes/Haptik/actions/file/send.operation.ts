@@ -7,6 +7,7 @@ import {
 	fileUrlProperty,
 	inputBinaryField,
 	inputTypeProperty,
+	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
@@ -66,6 +67,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { rows: 2 },
 			description: 'Text sent with the file to the bot or agent, for example "Here is my invoice"',
 		},
+		mimeTypeOption,
 	]),
 ];
 

@@ -46,8 +46,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		narrow: 'narrow the list with Filters',
 		pageName: (page) => `page ${page}`,
 		readPage: async ({ cursor: page = 1 }) => {
-			const response = await session.request({ method: 'GET', path, qs: { ...qs, page, take } });
-			const { contacts: items, hasMore } = readContactPage(response, page, take);
+			const response = await session.request({ method: 'GET', path, qs: { ...qs, page, take }, answer: 'list' });
+			const { contacts: items, hasMore } = readContactPage(this.getNode(), response, page, take, itemIndex);
 			return { items, next: hasMore ? page + 1 : undefined };
 		},
 	});

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readInputBinaryFile } from '../../../shared/binaryInput';
-import { fileNameOption, inputBinaryField, optionsCollection, showOnlyFor } from '../../../shared/description';
+import { fileNameOption, inputBinaryField, mimeTypeOption, optionsCollection, showOnlyFor } from '../../../shared/description';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
@@ -62,15 +62,8 @@ const properties: INodeProperties[] = [
 				'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
 		},
 		{ ...fileNameOption, displayOptions: { show: { '/inputType': ['binary'] } } },
-		{
-			displayName: 'MIME Type',
-			name: 'mimeType',
-			type: 'string',
-			default: '',
-			placeholder: 'application/pdf',
-			description: 'MIME type to send, instead of the one from the binary data or the file name',
-			displayOptions: { show: { '/inputType': ['binary'] } },
-		},
+		// By URL, Invent fetches the file itself and decides its type.
+		{ ...mimeTypeOption, displayOptions: { show: { '/inputType': ['binary'] } } },
 	]),
 ];
 

@@ -7,6 +7,7 @@ import type { UploadTarget } from '../../files';
 import {
 	attachmentUrlsOption,
 	filesFromProperty,
+	filesMimeTypeOption,
 	inputBinaryFieldsProperty,
 	readAttachmentUrls,
 	readFiles,
@@ -70,6 +71,7 @@ const properties: INodeProperties[] = [
 			default: false,
 			description: 'Whether to use the group SMS upload flow. Leadway then accepts exactly one file per request.',
 		},
+		filesMimeTypeOption,
 	]),
 ];
 

@@ -4,7 +4,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { optionsCollection, returnAllAndLimit, showOnlyFor } from '../../../shared/description';
 import { downloadToBinary } from '../../../shared/download';
 import { readPages } from '../../../shared/paging';
+import { nonObjectEntry, unexpectedAnswerError } from '../../../shared/errors';
 import { getPathId } from '../../../shared/parameters';
+import type { ApiResponse } from '../../../shared/request';
 import { conversationLocator } from '../../fields';
 import { LEADWAY_FILES, leadwayApi } from '../../transport';
 
@@ -42,8 +44,8 @@ interface MessagePage {
 }
 
 /** Reads a page of messages, flat (`{ messages: [...] }`) or wrapped once more (`{ messages: { messages: [...] } }`). */
-function readPage(context: IExecuteFunctions, itemIndex: number, body: unknown): MessagePage {
-	let page = (body ?? {}) as IDataObject;
+function readPage(context: IExecuteFunctions, itemIndex: number, response: ApiResponse): MessagePage {
+	let page = (response.body ?? {}) as IDataObject;
 	const inner = page.messages as IDataObject | undefined;
 	if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) page = inner;
 	if (!Array.isArray(page.messages)) {
@@ -51,6 +53,11 @@ function readPage(context: IExecuteFunctions, itemIndex: number, body: unknown):
 			itemIndex,
 			description: 'Check that the Base URL in the Leadway credential points at the Leadway API.',
 		});
+	}
+	const entry = nonObjectEntry(page.messages);
+	if (entry !== undefined) {
+		const request = { apiName: 'Leadway', method: 'GET' as const, itemIndex };
+		throw unexpectedAnswerError(context.getNode(), request, response.statusCode, `a "messages" list whose ${entry}`, 'list');
 	}
 	const lastMessageId = typeof page.lastMessageId === 'string' && page.lastMessageId !== '' ? page.lastMessageId : undefined;
 	return { messages: page.messages as IDataObject[], lastMessageId, nextPage: page.nextPage === true };
@@ -70,8 +77,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		readPage: async ({ size, cursor }) => {
 			const qs: IDataObject = { limit: size };
 			if (cursor !== undefined) qs.lastMessageId = cursor;
-			const { body } = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
-			const page = readPage(this, itemIndex, body);
+			const response = await leadway.request({ method: 'GET', path: `/conversations/${conversationId}/messages`, qs });
+			const page = readPage(this, itemIndex, response);
 			// Leadway: `nextPage` says more follow, after `lastMessageId` (API docs).
 			return { items: page.messages, next: page.nextPage ? page.lastMessageId : undefined };
 		},

@@ -7,6 +7,7 @@ import { resolveLocationId, textParameter } from '../../fields';
 import {
 	attachmentUrlsOption,
 	filesFromProperty,
+	filesMimeTypeOption,
 	inputBinaryFieldsProperty,
 	readAttachmentUrls,
 	readFiles,
@@ -134,6 +135,7 @@ const properties: INodeProperties[] = [
 			default: '',
 			description: "Location (sub-account) the files are uploaded to. Leave empty to use the credential's Location ID.",
 		},
+		{ ...filesMimeTypeOption, displayOptions: { hide: { '/filesFrom': ['none'] } } },
 		{
 			displayName: 'Reply To Message ID',
 			name: 'replyMessageId',
