@@ -32,9 +32,8 @@ export function ifFileExistsOption(description: string): INodeProperties {
 	};
 }
 
-/** The If File Exists option of an item (in its Options collection); Upload Again when not set. */
-export function getIfFileExists(context: IExecuteFunctions, itemIndex: number): IfFileExists {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+/** The If File Exists option in an item's Options collection; Upload Again when not set. */
+export function ifFileExistsOf(options: IDataObject): IfFileExists {
 	const value = options.ifFileExists;
 	return value === 'skip' || value === 'fail' ? value : 'uploadAgain';
 }

@@ -9,7 +9,7 @@ import {
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
-import { getIfFileExists, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
+import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
 import type { MultipartField } from '../../../shared/multipart';
 import { sendInputFile } from '../../../shared/urlInput';
 import { attachmentsPlace, cityPayApi } from '../../transport';
@@ -43,7 +43,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
 	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
 	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
-	const ifFileExists = getIfFileExists(this, itemIndex);
+	const ifFileExists = ifFileExistsOf(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const place = () => attachmentsPlace(this, itemIndex, conversationId);
 	return await sendInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } }, async (file) => {
 		return await uploadUnlessExists(this, itemIndex, { ifFileExists, file, place }, async () => {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readInputBinaryFile } from '../../../shared/binaryInput';
 import { fileNameOption, inputBinaryField, mimeTypeOption, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { getIfFileExists, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
+import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
 import type { FileToSend } from '../../../shared/existingFiles';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
@@ -123,7 +123,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
 	const place = () => contactFilesPlace(this, itemIndex, { path, contactId: decodeURIComponent(contactId) });
-	return await uploadUnlessExists(this, itemIndex, { ifFileExists: getIfFileExists(this, itemIndex), file: toSend, place }, async () => {
+	return await uploadUnlessExists(this, itemIndex, { ifFileExists: ifFileExistsOf(options), file: toSend, place }, async () => {
 		const response = await inventApi.request(this, itemIndex, {
 			method: 'POST',
 			path,
