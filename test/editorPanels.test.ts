@@ -52,6 +52,8 @@ describe('Invent panels', () => {
 		['contact', 'create', ['Add at least one channel field: Name, Email, Phone, User ID or External Contact ID', 'Channel Fields', 'Segment ID']],
 		['contact', 'getMany', ['Return All', 'Limit', 'Filters']],
 		['contactFile', 'upload', ['Contact ID', 'Input Type', 'Input Binary Field', 'Options']],
+		['contactFile', 'getMany', ['Contact ID', 'Return All', 'Limit', 'Filters']],
+		['contactFile', 'download', ['Contact ID', 'File', 'Put Output File in Field']],
 	])('%s → %s shows Organization ID right after the operation', (resource, operation, rest) => {
 		expect(shown('invent', { resource, operation, returnAll: false, inputType: 'binary' })).toEqual([
 			'Resource',
@@ -73,9 +75,38 @@ describe('Invent panels', () => {
 		const channel = properties[channelAt];
 		const fields = (channel?.options as INodeProperties[]).map((option) => [option.name, option.displayName]);
 		expect(fields).toContainEqual(['contact_id', 'External Contact ID']);
-		// The upload's Contact ID is Invent's contact: one "Contact ID" in the whole node, and it is that one.
+		// Every "Contact ID" in the node (Contact File's operations) is Invent's contact, one parameter name for all.
 		const contactIds = nodeType('invent').description.properties.filter((property) => property.displayName === 'Contact ID');
-		expect(contactIds.map((property) => property.name)).toEqual(['contactId']);
+		expect(new Set(contactIds.map((property) => property.name))).toEqual(new Set(['contactId']));
+		expect(contactIds.every((property) => property.type === 'resourceLocator')).toBe(true);
+	});
+
+	it('Contact File → Get Many offers its filters and says they are applied by n8n', () => {
+		const filters = panel('invent', { resource: 'contactFile', operation: 'getMany' }).find((property) => property.name === 'filters');
+		const options = filters?.options as INodeProperties[];
+		expect(options.map((option) => option.displayName)).toEqual(['File Name Contains', 'MIME Type', 'Source']);
+		for (const option of options) expect(option.description).toMatch(/Applied by n8n to the files Invent returns/);
+		const source = options.find((option) => option.name === 'source');
+		expect((source?.options as Array<{ value: string }>).map((option) => option.value).sort()).toEqual(['chat', 'direct', 'note']);
+	});
+
+	it('Contact File → Download picks the File From List, By ID or By URL', () => {
+		const file = panel('invent', { resource: 'contactFile', operation: 'download' }).find((property) => property.name === 'fileId');
+		expect(file?.modes?.map((mode) => mode.displayName)).toEqual(['From List', 'By ID', 'By URL']);
+		expect(file?.modes?.[0].typeOptions?.searchListMethod).toBe('searchContactFiles');
+	});
+
+	it.each([
+		['invent', { resource: 'contactFile', operation: 'upload' }, /contact's file list once per run: one request per 100 files/],
+		['cityPay', { resource: 'attachment', operation: 'upload' }, /once per run: one request per 100 attachments/],
+	])('%s upload: If File Exists says the rule and the cost, Upload Again by default', (name, values, cost) => {
+		const options = panel(name, values).find((property) => property.name === 'options')?.options as INodeProperties[];
+		const option = options.find((each) => each.name === 'ifFileExists');
+		expect(option).toMatchObject({ displayName: 'If File Exists', type: 'options', default: 'uploadAgain' });
+		expect((option?.options as Array<{ name: string }>).map((each) => each.name)).toEqual(['Fail', 'Skip', 'Upload Again']);
+		expect(option?.description).toMatch(/same name and the same size in bytes|same file name and the same size in bytes/);
+		expect(option?.description).toMatch(cost);
+		expect(option?.description).toMatch(/URL/);
 	});
 
 	it('names segments the same way in Create and in the Get Many filter', () => {

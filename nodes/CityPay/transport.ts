@@ -1,10 +1,15 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { createApiClient } from '../shared/apiClient';
 import { credentialProbe } from '../shared/credentialProbe';
 import type { DownloadNaming } from '../shared/download';
 import { downloadToBinary, fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
+import type { FilePlace } from '../shared/existingFiles';
+import { byteCount } from '../shared/existingFiles';
+import { readPages } from '../shared/paging';
+import { readAttachmentPage } from './rules';
 
 /** The one client of the CityPay API. */
 export const cityPayApi = createApiClient<{ baseUrl: string }>({
@@ -55,4 +60,67 @@ export async function downloadAttachmentFile(
 ): Promise<IBinaryData> {
 	const { credentials, policy } = await cityPayApi.session(context, itemIndex);
 	return await downloadToBinary(context, itemIndex, { files: CITYPAY_FILES, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
+}
+
+/** CityPay: `limit` is at most 100 per page (API docs). */
+const MAX_PAGE_SIZE = 100;
+
+/**
+ * Reads up to `limit` attachments (Infinity: all), of one conversation when `conversationId`
+ * is not empty, following CityPay's cursor (`starting_after`, the last ID of a page).
+ */
+export async function readAttachments(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	conversationId: string,
+	limit: number,
+): Promise<IDataObject[]> {
+	const session = await cityPayApi.session(context, itemIndex);
+	return await readPages<string>(context.getNode(), itemIndex, limit, {
+		apiName: 'CityPay',
+		noun: 'attachments',
+		maxPageSize: MAX_PAGE_SIZE,
+		narrow: 'list one conversation at a time (Conversation ID)',
+		readPage: async ({ size, cursor, collected }) => {
+			const qs: IDataObject = { limit: size };
+			if (conversationId !== '') qs.conversation_id = conversationId;
+			if (cursor !== undefined) qs.starting_after = cursor;
+			const response = await session.request({ method: 'GET', path: '/attachments', qs });
+			const page = readAttachmentPage(context.getNode(), response, itemIndex);
+			// The last page, or the one that completes the Limit: no cursor needed.
+			if (!page.hasMore || collected + page.data.length >= limit) return { items: page.data };
+			// CityPay: the next page starts after the last ID of this one (API docs).
+			const lastId = page.data[page.data.length - 1]?.id;
+			if (typeof lastId !== 'string' || lastId === '') {
+				throw new NodeOperationError(context.getNode(), `CityPay said more attachments follow but sent no ID to continue from on item ${itemIndex}`, {
+					itemIndex,
+					description: `Stopped after ${collected + page.data.length} attachments. Try again, or set a Limit.`,
+				});
+			}
+			return { items: page.data, next: lastId };
+		},
+	});
+}
+
+/** A CityPay attachment's file name and size in bytes (`filename`, `file_size`). */
+function attachmentNameAndSize(record: IDataObject): { name?: string; size?: number } {
+	return {
+		name: typeof record.filename === 'string' ? record.filename : undefined,
+		size: byteCount(record.file_size),
+	};
+}
+
+/**
+ * The attachments If File Exists looks at: those of the conversation, or without one every
+ * attachment the token sees; every page, read once per run.
+ */
+export function attachmentsPlace(context: IExecuteFunctions, itemIndex: number, conversationId: string): FilePlace {
+	return {
+		apiName: 'CityPay',
+		key: conversationId,
+		shownAs: conversationId === '' ? 'in CityPay' : `in conversation "${conversationId}"`,
+		recordNoun: 'attachment',
+		readAll: async () => await readAttachments(context, itemIndex, conversationId, Infinity),
+		nameAndSize: attachmentNameAndSize,
+	};
 }

@@ -5,7 +5,7 @@ import { requestOptionsProperty } from '../shared/requestOptions';
 import { routeOperations } from '../shared/router';
 import * as contact from './actions/contact';
 import * as contactFile from './actions/contactFile';
-import { searchContacts } from './methods/listSearch';
+import { searchContactFiles, searchContacts } from './methods/listSearch';
 import { testInventCredential } from './transport';
 
 export class Invent implements INodeType {
@@ -17,8 +17,8 @@ export class Invent implements INodeType {
 		version: 1,
 		// What the node does, as a person would say it, by resource:operation.
 		subtitle:
-			'={{ { "contact:create": "Create contact", "contact:getMany": "Get many contacts", "contactFile:upload": "Upload file to contact" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
-		description: 'Create and list contacts and upload files to them in Invent',
+			'={{ { "contact:create": "Create contact", "contact:getMany": "Get many contacts", "contactFile:download": "Download contact file", "contactFile:getMany": "Get many contact files", "contactFile:upload": "Upload file to contact" }[$parameter["resource"] + ":" + $parameter["operation"]] }}',
+		description: "Create and list contacts, and upload, list and download a contact's files in Invent",
 		defaults: { name: 'Invent' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -45,7 +45,7 @@ export class Invent implements INodeType {
 
 	methods = {
 		credentialTest: { inventApiTest: testInventCredential },
-		listSearch: { searchContacts },
+		listSearch: { searchContactFiles, searchContacts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

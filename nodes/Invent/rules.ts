@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
+import { byteCount } from '../shared/existingFiles';
 import type { ApiResponse } from '../shared/request';
 import { getPathId } from '../shared/parameters';
+import { resourceLocatorProperty } from '../shared/resourceLocator';
 
 /** The path prefix of every org-scoped route; `c` is the key's own organization. */
 export function organizationPath(context: IExecuteFunctions, itemIndex: number): string {
@@ -23,6 +25,18 @@ export const organizationIdProperty: INodeProperties = {
 	description: 'The organization to work in. Agency keys can enter the ID of a sub-organization.',
 };
 
+/** The contact an operation works on, picked from a list or given by ID. */
+export function contactLocator(description: string): INodeProperties {
+	return resourceLocatorProperty({
+		displayName: 'Contact ID',
+		name: 'contactId',
+		description,
+		searchListMethod: 'searchContacts',
+		idPlaceholder: 'ID of an Invent contact',
+		noun: 'contact',
+	});
+}
+
 /**
  * One page of Invent's contact list and whether another follows; a page holding anything
  * but contact objects (in the list or in its envelope) is refused.
@@ -34,17 +48,40 @@ export function readContactPage(
 	take: number,
 	itemIndex?: number,
 ): { contacts: IDataObject[]; hasMore: boolean } {
+	const { records: contacts, hasMore } = readListPage(node, response, page, take, itemIndex);
+	return { contacts, hasMore };
+}
+
+/**
+ * One page of an Invent list (contacts, a contact's files) and whether another follows; a
+ * page holding anything but objects (in the list or in its envelope) is refused.
+ */
+export function readListPage(
+	node: INode,
+	response: ApiResponse,
+	page: number,
+	take: number,
+	itemIndex?: number,
+): { records: IDataObject[]; hasMore: boolean } {
 	// Invent lists are a JSON array; tolerate a `{ data: [...] }` envelope too.
 	const body = response.body;
 	const data = Array.isArray(body) ? body : (body as IDataObject | undefined)?.data;
-	const contacts = Array.isArray(data) ? (data as IDataObject[]) : [];
-	const entry = nonObjectEntry(contacts);
+	const records = Array.isArray(data) ? (data as IDataObject[]) : [];
+	const entry = nonObjectEntry(records);
 	if (entry !== undefined) {
 		const found = `${Array.isArray(body) ? 'a list' : 'a "data" list'} whose ${entry}`;
 		throw unexpectedAnswerError(node, { apiName: 'Invent', method: 'GET', itemIndex }, response.statusCode, found, 'list');
 	}
 	// `pagination-count` is the total (API docs); without it, a full page may have a successor.
 	const total = Number(response.headers['pagination-count']);
-	const hasMore = contacts.length > 0 && (Number.isFinite(total) ? page * take < total : contacts.length >= take);
-	return { contacts, hasMore };
+	const hasMore = records.length > 0 && (Number.isFinite(total) ? page * take < total : records.length >= take);
+	return { records, hasMore };
+}
+
+/** A file record's name and size in bytes, as Invent lists them (`file_filename`, `file_size`). */
+export function fileNameAndSize(record: IDataObject): { name?: string; size?: number } {
+	return {
+		name: typeof record.file_filename === 'string' ? record.file_filename : undefined,
+		size: byteCount(record.file_size),
+	};
 }

@@ -15,6 +15,8 @@ export interface ResourceLocatorOptions {
 	idFormat?: { regex: string; errorMessage: string };
 	/** Whether the ID must be given (default true). */
 	required?: boolean;
+	/** Offer "By URL" too, with this example URL: the node reads the mode and finds the thing by its URL. */
+	urlPlaceholder?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface ResourceLocatorOptions {
  * plain string saved by an earlier version of the node as it is.
  */
 export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeProperties {
-	const { displayName, name, description, searchListMethod, idPlaceholder, noun, idFormat, required = true } = options;
+	const { displayName, name, description, searchListMethod, idPlaceholder, noun, idFormat, required = true, urlPlaceholder } = options;
 	const article = /^[aeiou]/i.test(noun) ? 'an' : 'a';
 	return {
 		displayName,
@@ -57,6 +59,22 @@ export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeP
 					},
 				],
 			},
+			...(urlPlaceholder === undefined
+				? []
+				: [
+						{
+							displayName: 'By URL',
+							name: 'url',
+							type: 'string' as const,
+							placeholder: urlPlaceholder,
+							validation: [
+								{
+									type: 'regex' as const,
+									properties: { regex: '\\s*https?://\\S+\\s*', errorMessage: `Enter the http(s) URL of ${article} ${noun}` },
+								},
+							],
+						},
+					]),
 		],
 	};
 }

@@ -19,14 +19,26 @@ export interface InventContact {
 	updated_at: string;
 }
 
+export type InventFileSource = 'direct' | 'note' | 'chat';
+
 export interface InventStoredFile {
+	id: string;
 	contactId: string;
 	name: string;
 	type: string;
 	bytes: Buffer;
 	sha256: string;
-	source: 'direct' | 'url';
+	/** Where Invent says the file came from: a direct upload (by data or by URL), a note or a chat. */
+	source: InventFileSource;
+	/** How an upload sent it: its data in the body, or a `file_url` Invent fetched. Seeded files: 'data'. */
+	via: 'data' | 'url';
+	createdAt: string;
+	/** Served from Invent's own origin (behind the key) even when a file host is set. */
+	ownOrigin?: boolean;
 }
+
+/** Query parameters of `GET …/files`: paging (API docs), and nothing else is sent by the node. */
+const FILE_LIST_PARAMETERS = ['page', 'take', 'next'];
 
 const MIME_PATTERN = /^(\*|[\w.+-]+)\/(\*|[\w.+-]+)$/;
 
@@ -34,6 +46,20 @@ function matches(type: string, pattern: string): boolean {
 	if (pattern === '*/*') return true;
 	if (pattern.endsWith('/*')) return type.startsWith(pattern.slice(0, -1));
 	return type === pattern;
+}
+
+/** Serves file bytes from another origin, without authentication, as a CDN would; records every request. */
+export class InventFileHost extends HttpDouble {
+	constructor(store: () => InventStoredFile[]) {
+		super((request) => serveFile(store(), request));
+	}
+}
+
+function serveFile(files: InventStoredFile[], request: RecordedRequest): DoubleResponse {
+	const match = /^\/files\/([^/]+)\/([^/]+)$/.exec(request.path);
+	const file = match && files.find((candidate) => candidate.id === decodeURIComponent(match[1]));
+	if (request.method !== 'GET' || !file) return json(404, { message: 'File not found' });
+	return { status: 200, body: file.bytes, headers: { 'content-type': file.type } };
 }
 
 export class InventDouble extends HttpDouble {
@@ -56,6 +82,9 @@ export class InventDouble extends HttpDouble {
 	/** A faulty server: ignores `page` and serves the first page for every page asked for. */
 	ignorePage = false;
 
+	/** Where `file_url` points: this origin (bytes behind the key) when unset. */
+	fileHost?: InventFileHost;
+
 	constructor() {
 		super(async (request) => await this.route(request));
 	}
@@ -71,6 +100,59 @@ export class InventDouble extends HttpDouble {
 	/** One contact with the given channel fields (name, email, phone, ...). */
 	addContact(channel: Record<string, unknown>): InventContact {
 		return this.createContact(channel, []);
+	}
+
+	/**
+	 * `count` files on a contact, as if uploaded, attached to notes or sent in chats: sources
+	 * cycle direct, note, chat; names `file-<n>.<ext>` with types cycling text, PNG, PDF.
+	 */
+	addContactFiles(contactId: string, count: number): InventStoredFile[] {
+		const kinds = [
+			['txt', 'text/plain'],
+			['png', 'image/png'],
+			['pdf', 'application/pdf'],
+		] as const;
+		const sources: InventFileSource[] = ['direct', 'note', 'chat'];
+		const added: InventStoredFile[] = [];
+		for (let index = 0; index < count; index++) {
+			const n = this.files.length + 1;
+			const [extension, type] = kinds[index % kinds.length];
+			added.push(
+				this.storeFile({ contactId, name: `file-${n}.${extension}`, type, bytes: Buffer.from(`file ${n} of ${contactId}\n`), source: sources[index % sources.length], via: 'data' }),
+			);
+		}
+		return added;
+	}
+
+	/** Stores one file on a contact, as Invent keeps it. */
+	storeFile(file: Omit<InventStoredFile, 'id' | 'sha256' | 'createdAt'>): InventStoredFile {
+		const stored: InventStoredFile = {
+			...file,
+			id: `fl_${randomUUID().slice(0, 8)}`,
+			sha256: sha256(file.bytes),
+			createdAt: new Date().toISOString(),
+		};
+		this.files.push(stored);
+		return stored;
+	}
+
+	fileUrl(file: InventStoredFile): string {
+		const origin = this.fileHost && !file.ownOrigin ? this.fileHost.url : this.url;
+		return `${origin}/files/${encodeURIComponent(file.id)}/${encodeURIComponent(file.name)}`;
+	}
+
+	/** The file record Invent returns for an upload and in a contact's file list (API docs). */
+	toJson(file: InventStoredFile) {
+		return {
+			id: file.id,
+			file_path: `contacts/${file.contactId}/${file.name}`,
+			file_filename: file.name,
+			file_size: file.bytes.length,
+			file_mimetype: file.type,
+			file_url: this.fileUrl(file),
+			created_at: file.createdAt,
+			source: file.source,
+		};
 	}
 
 	private createContact(channel: Record<string, unknown>, segmentIds: string[]): InventContact {
@@ -95,6 +177,7 @@ export class InventDouble extends HttpDouble {
 		if (bearerToken(request) !== INVENT_API_KEY) {
 			return json(401, { message: 'Invalid or missing API key' });
 		}
+		if (request.path.startsWith('/files/')) return serveFile(this.files, request);
 		const match = /^\/orgs\/([^/]+)\/contacts(?:\/([^/]+)\/files)?$/.exec(request.path);
 		if (!match) return json(404, { message: `Route ${request.method} ${request.path} not found` });
 		const org = decodeURIComponent(match[1]);
@@ -104,6 +187,7 @@ export class InventDouble extends HttpDouble {
 		const contactId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
 
 		if (contactId === undefined && request.method === 'GET') return this.listContacts(request);
+		if (contactId !== undefined && request.method === 'GET') return this.listFiles(contactId, request);
 		if (request.method !== 'POST') return json(404, { message: 'Route not found' });
 
 		if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -122,12 +206,9 @@ export class InventDouble extends HttpDouble {
 	}
 
 	private listContacts(request: RecordedRequest): DoubleResponse {
-		const page = Number(request.query.get('page') ?? '1');
-		const take = Number(request.query.get('take') ?? '10');
-		if (!Number.isInteger(page) || page < 1) return json(400, { message: 'page must be an integer >= 1' });
-		if (!Number.isInteger(take) || take < 1 || take > 100) {
-			return json(400, { message: 'take must be an integer between 1 and 100' });
-		}
+		const paging = readPaging(request);
+		if ('error' in paging) return paging.error;
+		const { page, take } = paging;
 		if (this.endlessContacts) {
 			const now = new Date().toISOString();
 			const fresh = Array.from({ length: take }, (_, index) => ({
@@ -156,6 +237,23 @@ export class InventDouble extends HttpDouble {
 			'pagination-page': String(served),
 			'pagination-take': String(take),
 		});
+	}
+
+	/** `GET /orgs/{org}/contacts/{contact}/files`: the contact's files, in upload order, a page at a time. */
+	private listFiles(contactId: string, request: RecordedRequest): DoubleResponse {
+		const unknown = [...request.query.keys()].find((key) => !FILE_LIST_PARAMETERS.includes(key));
+		if (unknown !== undefined) return json(400, { message: `Unknown query parameter ${unknown}` });
+		const paging = readPaging(request);
+		if ('error' in paging) return paging.error;
+		const { page, take } = paging;
+		if (!this.contacts.some((contact) => contact.id === contactId)) return json(404, { message: 'Contact not found' });
+		const files = this.files.filter((file) => file.contactId === contactId);
+		const served = this.ignorePage ? 1 : page;
+		return json(
+			200,
+			files.slice((served - 1) * take, served * take).map((file) => this.toJson(file)),
+			{ 'pagination-count': String(files.length), 'pagination-page': String(served), 'pagination-take': String(take) },
+		);
 	}
 
 	private postContact(body: Record<string, unknown>): DoubleResponse {
@@ -195,7 +293,7 @@ export class InventDouble extends HttpDouble {
 			return json(400, { message: 'Send exactly one of file or file_url' });
 		}
 
-		let stored: Omit<InventStoredFile, 'sha256' | 'contactId'>;
+		let stored: { name: string; type: string; bytes: Buffer; via: InventStoredFile['via'] };
 		if (body.file !== undefined) {
 			const file = body.file as Record<string, unknown>;
 			if (typeof file !== 'object' || file === null) return json(400, { message: 'file must be an object' });
@@ -205,27 +303,17 @@ export class InventDouble extends HttpDouble {
 			if (typeof file.type !== 'string' || !MIME_PATTERN.test(file.type)) {
 				return json(400, { message: 'file.type must be a MIME type' });
 			}
-			stored = { name: file.name, type: file.type, bytes, source: 'direct' };
+			stored = { name: file.name, type: file.type, bytes, via: 'data' };
 		} else {
 			const fetched = await this.fetchUrl(body.file_url);
 			if ('error' in fetched) return json(400, { message: fetched.error });
-			stored = { ...fetched, source: 'url' };
+			stored = { ...fetched, via: 'url' };
 		}
 		if (!(allowedTypes as string[]).some((pattern) => matches(stored.type, pattern))) {
 			return json(400, { message: `File type ${stored.type} is not allowed` });
 		}
-		const record: InventStoredFile = { ...stored, contactId, sha256: sha256(stored.bytes) };
-		this.files.push(record);
-		return json(200, {
-			id: `fl_${randomUUID().slice(0, 8)}`,
-			file_path: `contacts/${contactId}/${record.name}`,
-			file_filename: record.name,
-			file_size: record.bytes.length,
-			file_mimetype: record.type,
-			file_url: `https://files.example.invalid/${contactId}/${encodeURIComponent(record.name)}`,
-			created_at: new Date().toISOString(),
-			source: 'direct',
-		});
+		// Invent: an upload, by data or by URL, is a direct file (API docs: source direct|note|chat).
+		return json(200, this.toJson(this.storeFile({ ...stored, contactId, source: 'direct' })));
 	}
 
 	/** Invent downloads `file_url` itself; only loopback URLs are reachable from the test machine. */
@@ -247,4 +335,15 @@ export class InventDouble extends HttpDouble {
 			bytes: Buffer.from(await response.arrayBuffer()),
 		};
 	}
+}
+
+/** Invent's paging parameters, refused as Invent refuses them: `page` ≥ 1, `take` 1–100 (API docs). */
+function readPaging(request: RecordedRequest): { page: number; take: number } | { error: DoubleResponse } {
+	const page = Number(request.query.get('page') ?? '1');
+	const take = Number(request.query.get('take') ?? '10');
+	if (!Number.isInteger(page) || page < 1) return { error: json(400, { message: 'page must be an integer >= 1' }) };
+	if (!Number.isInteger(take) || take < 1 || take > 100) {
+		return { error: json(400, { message: 'take must be an integer between 1 and 100' }) };
+	}
+	return { page, take };
 }

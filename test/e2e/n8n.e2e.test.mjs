@@ -102,6 +102,9 @@ function receivedSince({ invent, haptik, citypay, leadway }, mark) {
 	};
 }
 
+/** Runs of the re-run example so far: the first one uploads, the later ones find the files there. */
+let rerunSafelyRuns = 0;
+
 /** Per example: what the sandbox must have received in that run, compared by sha256 with what the workflow made. */
 const EXPECTATIONS = {
 	'invent.json': async (run, received) => {
@@ -112,6 +115,26 @@ const EXPECTATIONS = {
 		expect(stored).toMatchObject({ contactId: contact.id, name: made.fileName, type: made.mimeType, source: 'direct' });
 		expect(stored.sha256).toBe(sha256(made.bytes));
 		expect(firstJson(run, 'Upload File to Contact')).toMatchObject({ file_filename: made.fileName, file_size: made.bytes.length });
+	},
+	'invent-rerun-safely.json': async (run, received, services) => {
+		const made = outputFiles(run, 'Make Files');
+		expect(made).toHaveLength(3);
+		const contact = firstJson(run, 'Find Contact');
+		const results = outputItems(run, 'Upload Unless Already There').map((item) => item.json);
+		expect(results.map((json) => json.file_filename)).toEqual(made.map((file) => file.fileName));
+		// The examples run once per binary mode against one sandbox: the first run uploads the
+		// three files, every later run finds them on the contact and uploads nothing.
+		const firstRun = rerunSafelyRuns++ === 0;
+		expect(results.map((json) => json.alreadyUploaded)).toEqual(made.map(() => !firstRun));
+		const sorted = (files) => files.map((file) => [file.contactId, file.name, file.sha256]).sort();
+		const madeOnContact = sorted(made.map((file) => ({ contactId: contact.id, name: file.fileName, sha256: sha256(file.bytes) })));
+		expect(sorted(received.inventFiles)).toEqual(firstRun ? madeOnContact : []);
+		// Whichever run this is, the contact holds each file once.
+		const names = new Set(made.map((file) => file.fileName));
+		const onContact = services.invent.double.files.filter((file) => file.contactId === contact.id && names.has(file.name));
+		expect(sorted(onContact)).toEqual(madeOnContact);
+		// A skipped file's item is the record already there, with its ID.
+		expect(new Set(results.map((json) => json.id))).toEqual(new Set(onContact.map((file) => file.id)));
 	},
 	'haptik.json': async (run, received) => {
 		const [made] = outputFiles(run, 'Make File');

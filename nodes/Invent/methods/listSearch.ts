@@ -1,7 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE, readContactPage } from '../rules';
+import { pathIdProblem } from '../../shared/parameters';
+import { matchesSearch } from '../../shared/resourceLocator';
+import { MAX_PAGE_SIZE, readContactPage, readListPage } from '../rules';
 import { inventApi } from '../transport';
 
 /** The first channel value of a kind (`email`, `phone`) a contact has. */
@@ -55,4 +57,55 @@ export async function searchContacts(
 		results: contacts.filter((contact) => contact?.id !== undefined && contact.id !== null).map(toListItem),
 		...(hasMore ? { paginationToken: String(page + 1) } : {}),
 	};
+}
+
+/** Invent cannot search a contact's files by name, so pages are filtered here; one search reads at most this many before it offers "more". */
+const FILE_PAGES_PER_SEARCH = 5;
+
+/** The Contact ID the panel shows, as one path segment; the files cannot be listed without one. */
+function contactSegment(context: ILoadOptionsFunctions): string {
+	const raw = context.getCurrentNodeParameter('contactId');
+	const value = String((raw !== null && typeof raw === 'object' ? (raw as IDataObject).value : raw) ?? '').trim();
+	if (value === '' || value.startsWith('=')) {
+		throw new NodeOperationError(context.getNode(), 'Select a Contact ID first', {
+			description:
+				value === ''
+					? 'The list shows the files of the contact in Contact ID: pick the contact first.'
+					: 'Contact ID is an expression, which has no value in the editor. Pick the contact From List or By ID to list its files, or give the file By ID or By URL.',
+		});
+	}
+	const problem = pathIdProblem(value);
+	if (problem) throw new NodeOperationError(context.getNode(), `Contact ID ${problem}`, { description: 'Enter the real Contact ID.' });
+	return encodeURIComponent(value);
+}
+
+function toFileListItem(file: IDataObject): INodeListSearchItems {
+	const id = String(file.id);
+	const name = typeof file.file_filename === 'string' && file.file_filename !== '' ? file.file_filename : id;
+	return { name, value: id, ...(typeof file.file_url === 'string' ? { url: file.file_url } : {}) };
+}
+
+/**
+ * "From List" of Download's File: the files of the contact the panel shows, in Invent's
+ * order, whose name contains the typed text. The pagination token is the next page number.
+ */
+export async function searchContactFiles(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const path = `/orgs/${organizationSegment(this)}/contacts/${contactSegment(this)}/files`;
+	const results: INodeListSearchItems[] = [];
+	let page = Math.max(1, Number(paginationToken) || 1);
+	for (let pages = 1; ; pages++, page++) {
+		const response = await inventApi.listRequest(this, { method: 'GET', path, qs: { page, take: MAX_PAGE_SIZE }, answer: 'list' });
+		const { records, hasMore } = readListPage(this.getNode(), response, page, MAX_PAGE_SIZE);
+		results.push(
+			...records
+				.filter((file) => file.id !== undefined && file.id !== null && matchesSearch(String(file.file_filename ?? ''), filter))
+				.map(toFileListItem),
+		);
+		if (!hasMore) return { results };
+		if (results.length > 0 || pages >= FILE_PAGES_PER_SEARCH) return { results, paginationToken: String(page + 1) };
+	}
 }

@@ -9,9 +9,10 @@ import {
 	optionsCollection,
 	showOnlyFor,
 } from '../../../shared/description';
+import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
 import type { MultipartField } from '../../../shared/multipart';
 import { sendInputFile } from '../../../shared/urlInput';
-import { cityPayApi } from '../../transport';
+import { attachmentsPlace, cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	inputTypeProperty('CityPay'),
@@ -25,7 +26,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'xgQQXg3hrtjh7AvZ',
 		description: 'The conversation to upload the file to, for example xgQQXg3hrtjh7AvZ. Leave empty to upload it without one.',
 	},
-	optionsCollection([fileNameOption, mimeTypeOption]),
+	optionsCollection([
+		fileNameOption,
+		ifFileExistsOption(
+			'What to do when CityPay already has an attachment with the same file name and the same size in bytes, in the same conversation (without Conversation ID: among all attachments the token sees). The check reads that attachment list once per run: one request per 100 attachments. A file from a URL is checked once its host states its size (Content-Length), and uploaded without the check when it does not.',
+		),
+		mimeTypeOption,
+	]),
 ];
 
 export const description = showOnlyFor('attachment', 'upload', properties);
@@ -36,17 +43,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
 	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
 	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
+	const ifFileExists = ifFileExistsOf(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+	const place = () => attachmentsPlace(this, itemIndex, conversationId);
 	return await sendInputFile(this, itemIndex, { rules: { apiName: 'CityPay' } }, async (file) => {
-		// CityPay: multipart with the bytes in the required `file` field (API docs).
-		const response = await cityPayApi.request(this, itemIndex, {
-			method: 'POST',
-			path: '/attachments',
-			multipart: { fields, files: [{ fieldName: 'file', file }] },
-			ifUnsure: {
-				outcome: 'The file may or may not have arrived in CityPay',
-				check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
-			},
+		return await uploadUnlessExists(this, itemIndex, { ifFileExists, file, place }, async () => {
+			// CityPay: multipart with the bytes in the required `file` field (API docs).
+			const response = await cityPayApi.request(this, itemIndex, {
+				method: 'POST',
+				path: '/attachments',
+				multipart: { fields, files: [{ fieldName: 'file', file }] },
+				ifUnsure: {
+					outcome: 'The file may or may not have arrived in CityPay',
+					check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',
+				},
+			});
+			return response.body as IDataObject;
 		});
-		return [{ json: response.body as IDataObject }];
 	});
 }

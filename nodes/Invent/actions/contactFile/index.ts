@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as download from './download.operation';
+import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
 
-export { upload };
+export { download, getMany, upload };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +15,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['contactFile'] } },
 		options: [
 			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a file of a contact',
+				action: 'Download a contact file',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: "List a contact's files",
+				action: 'Get many contact files',
+			},
+			{
 				name: 'Upload',
 				value: 'upload',
 				description: 'Upload a file to a contact',
@@ -22,4 +36,6 @@ export const description: INodeProperties[] = [
 		default: 'upload',
 	},
 	...upload.description,
+	...getMany.description,
+	...download.description,
 ];

@@ -3,13 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readInputBinaryFile } from '../../../shared/binaryInput';
 import { fileNameOption, inputBinaryField, mimeTypeOption, optionsCollection, showOnlyFor } from '../../../shared/description';
+import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
+import type { FileToSend } from '../../../shared/existingFiles';
 import { assertFileAllowed } from '../../../shared/fileRules';
 import type { JsonFileBody } from '../../../shared/jsonFileBody';
 import { jsonFileBody } from '../../../shared/jsonFileBody';
 import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
-import { resourceLocatorProperty } from '../../../shared/resourceLocator';
-import { organizationIdProperty, organizationPath } from '../../rules';
-import { inventApi } from '../../transport';
+import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
+import { contactFilesPlace, inventApi } from '../../transport';
 
 /** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
 const MAX_ALLOWED_TYPES = 255;
@@ -18,14 +19,7 @@ const MIME_PATTERN = /^(\*|[\w.+-]+)\/(\*|[\w.+-]+)$/;
 
 const properties: INodeProperties[] = [
 	organizationIdProperty,
-	resourceLocatorProperty({
-		displayName: 'Contact ID',
-		name: 'contactId',
-		description: 'The Invent contact to attach the file to',
-		searchListMethod: 'searchContacts',
-		idPlaceholder: 'ID of an Invent contact',
-		noun: 'contact',
-	}),
+	contactLocator('The Invent contact to attach the file to'),
 	{
 		displayName: 'Input Type',
 		name: 'inputType',
@@ -62,6 +56,9 @@ const properties: INodeProperties[] = [
 				'Comma-separated MIME patterns the file must match. Checked here before upload and sent to Invent as allowed_types.',
 		},
 		{ ...fileNameOption, displayOptions: { show: { '/inputType': ['binary'] } } },
+		ifFileExistsOption(
+			"What to do when the contact already has a file with the same name and the same size in bytes. The check reads the contact's file list once per run: one request per 100 files. A file by URL is always uploaded: Invent fetches it itself, so its size is not known here.",
+		),
 		// By URL, Invent fetches the file itself and decides its type.
 		{ ...mimeTypeOption, displayOptions: { show: { '/inputType': ['binary'] } } },
 	]),
@@ -108,6 +105,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		allowedTypes.length > 0 ? { ...body, allowed_types: allowedTypes } : body;
 	let body: IDataObject | undefined;
 	let jsonFile: JsonFileBody | undefined;
+	// By URL the size is not known here (Invent fetches the file): such a file is always uploaded.
+	let toSend: FileToSend = { fileName: '', size: undefined };
 
 	if (inputType === 'url') {
 		body = withAllowedTypes({ file_url: getFileUrl(this, itemIndex) });
@@ -119,18 +118,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		jsonFile = jsonFileBody(file, (data) =>
 			withAllowedTypes({ file: { data, name: file.fileName, type: file.mimeType } }),
 		);
+		toSend = { fileName: file.fileName, size: file.size };
 	}
 
 	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const response = await inventApi.request(this, itemIndex, {
-		method: 'POST',
-		path,
-		body,
-		jsonFile,
-		ifUnsure: {
-			outcome: 'The file may or may not have arrived in Invent',
-			check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",
-		},
+	const place = () => contactFilesPlace(this, itemIndex, { path, contactId: decodeURIComponent(contactId) });
+	return await uploadUnlessExists(this, itemIndex, { ifFileExists: ifFileExistsOf(options), file: toSend, place }, async () => {
+		const response = await inventApi.request(this, itemIndex, {
+			method: 'POST',
+			path,
+			body,
+			jsonFile,
+			ifUnsure: {
+				outcome: 'The file may or may not have arrived in Invent',
+				check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",
+			},
+		});
+		return response.body as IDataObject;
 	});
-	return [{ json: response.body as IDataObject }];
 }

@@ -1,0 +1,101 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { showOnlyFor } from '../../../shared/description';
+import { isGenericMimeType } from '../../../shared/mime';
+import { getPathId, parseHttpUrl } from '../../../shared/parameters';
+import { resourceLocatorProperty } from '../../../shared/resourceLocator';
+import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
+import { downloadContactFile, readContactFiles } from '../../transport';
+
+const properties: INodeProperties[] = [
+	organizationIdProperty,
+	contactLocator('The Invent contact the file belongs to'),
+	resourceLocatorProperty({
+		displayName: 'File',
+		name: 'fileId',
+		description:
+			"The contact's file to download. By URL takes a file_url from a previous node (Contact File → Get Many or Upload). The file is found in the contact's file list, one request per 100 files.",
+		searchListMethod: 'searchContactFiles',
+		idPlaceholder: 'ID of a file of the contact',
+		noun: 'file',
+		urlPlaceholder: 'https://files.example.com/contacts/report.pdf',
+	}),
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in',
+	},
+];
+
+export const description = showOnlyFor('contactFile', 'download', properties);
+
+/** The File as given: a record's ID (From List, By ID, or a plain string), or its `file_url` (By URL). */
+function getWantedFile(context: IExecuteFunctions, itemIndex: number): { by: 'id' | 'url'; value: string } {
+	const raw = context.getNodeParameter('fileId', itemIndex, '') as unknown;
+	const locator = raw !== null && typeof raw === 'object' ? (raw as IDataObject) : { mode: 'id', value: raw };
+	const value = String(locator.value ?? '').trim();
+	const by = locator.mode === 'url' ? 'url' : 'id';
+	if (value === '') {
+		throw new NodeOperationError(context.getNode(), `File is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: "Pick the file From List, enter its ID, or map its file_url By URL from a previous node.",
+		});
+	}
+	if (by === 'url' && !parseHttpUrl(value)) {
+		throw new NodeOperationError(context.getNode(), `File "${value.slice(0, 100)}" is not an http(s) URL on item ${itemIndex}`, {
+			itemIndex,
+			description:
+				'By URL takes the file_url of a file of the contact, for example from Contact File → Get Many or Upload: a full URL starting with https://.',
+		});
+	}
+	return { by, value };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const contactId = getPathId(this, 'contactId', 'Contact ID', itemIndex);
+	const wanted = getWantedFile(this, itemIndex);
+	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	if (propertyName === '') {
+		throw new NodeOperationError(this.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: 'Enter the name of the binary field to put the file in, for example data.',
+		});
+	}
+
+	// Invent has no route for one file: it is found in the contact's list, which stops once it is.
+	const contact = decodeURIComponent(contactId);
+	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
+	const [file] = await readContactFiles(this, itemIndex, { path, contactId: contact }, 1, (record) =>
+		wanted.by === 'id' ? String(record.id) === wanted.value : record.file_url === wanted.value,
+	);
+	if (!file) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`File "${wanted.value.slice(0, 100)}" is not among the files of contact "${contact}" on item ${itemIndex}`,
+			{
+				itemIndex,
+				description:
+					"Check File and Contact ID: pick the file From List, or list the contact's files with Contact File → Get Many to find it.",
+			},
+		);
+	}
+	const fileUrl = typeof file.file_url === 'string' ? file.file_url.trim() : '';
+	if (fileUrl === '') {
+		throw new NodeOperationError(this.getNode(), `Invent sent no file URL for file "${String(file.id)}" on item ${itemIndex}`, {
+			itemIndex,
+			description: 'The file has nothing to download. Check it in Invent, or upload it again.',
+		});
+	}
+
+	const binary = await downloadContactFile(this, itemIndex, fileUrl, {
+		fileName: typeof file.file_filename === 'string' ? file.file_filename.trim() : undefined,
+		// A generic type (binary/octet-stream) names no type: the file name decides instead.
+		mimeType:
+			typeof file.file_mimetype === 'string' && !isGenericMimeType(file.file_mimetype) ? file.file_mimetype.trim() : undefined,
+	});
+	return [{ json: file, binary: { [propertyName]: binary } }];
+}
