@@ -1,3 +1,4 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
@@ -140,6 +141,71 @@ function releaseBody(body: unknown): void {
 	}
 }
 
+/** The longest delay a Node.js timer keeps; a longer one would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The error a streamed answer is destroyed with when its request's deadline passes. */
+function answerTimeoutError(timeoutMs: number): Error {
+	return Object.assign(new Error(`The answer did not finish within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+}
+
+/** A streamed body that tells when it is done with (ended, failed or destroyed). */
+function isClosable(body: unknown): body is { once(event: 'close', listener: () => void): unknown; destroy(error?: Error): void } {
+	return isStream(body) && typeof (body as { once?: unknown }).once === 'function';
+}
+
+/**
+ * One attempt's deadline: Timeout (Milliseconds) from its start until its answer has been
+ * read, body included. n8n's helper hands `timeout` to axios, which arms only a socket idle
+ * timer (every byte restarts it, and it is off once a streamed answer's head has arrived):
+ * an answer trickled byte by byte, or a download whose host goes quiet after the head, would
+ * run on without end. The deadline aborts the request through its own signal, which the
+ * execution's cancel signal also aborts, and says which of the two it was.
+ */
+function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
+	const controller = new AbortController();
+	let passed = false;
+	let onPass: (() => void) | undefined;
+	const forwardCancel = () => controller.abort();
+	if (cancel?.aborted) controller.abort();
+	else cancel?.addEventListener('abort', forwardCancel, { once: true });
+	let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
+		timer = undefined;
+		passed = true;
+		onPass?.();
+		controller.abort();
+	}, Math.min(timeoutMs, MAX_TIMER_MS));
+	const stopTimer = () => {
+		if (timer !== undefined) clearTimeout(timer);
+		timer = undefined;
+	};
+	const end = () => {
+		stopTimer();
+		cancel?.removeEventListener('abort', forwardCancel);
+	};
+	return {
+		signal: controller.signal,
+		passed: () => passed,
+		stopTimer,
+		end,
+		/** Runs on over a streamed answer until it is done with; when the deadline passes first, the body fails with `error`. */
+		follow(body: unknown, error?: () => Error) {
+			if (!isClosable(body)) return end();
+			if (error) onPass = () => body.destroy(error());
+			body.once('close', end);
+		},
+	};
+}
+
+/**
+ * The context n8n's authenticated helper is called with: that helper sets the request's
+ * abortSignal to the context's execution cancel signal, replacing any given, so this view
+ * hands it the attempt's signal instead (which the cancel signal aborts too).
+ */
+function withAbortSignal<T extends object>(context: T, signal: AbortSignal): T {
+	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as T;
+}
+
 interface ExchangeControl {
 	policy: RequestPolicy;
 	buildBody?: () => Promise<RequestBody>;
@@ -186,40 +252,60 @@ async function exchange(
 		// after a redirect: a streamed upload would be held whole in memory. An upload's redirect
 		// is not followed, whether its body (built for each attempt) is a stream or a buffer.
 		const upload = isStream(body) || buildBody !== undefined;
-		const fullOptions: IHttpRequestOptions = {
-			...options,
-			...(upload ? { disableFollowRedirect: true } : {}),
-			body,
-			timeout: policy.timeoutMs,
-			...(signal ? { abortSignal: signal } : {}),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			// n8n's helper would otherwise re-send the credential to any host a redirect names.
-			sendCredentialsOnCrossOriginRedirect: false,
-		};
-		let response: ApiResponse;
+		// Armed once the body is ready: fetching a file again for it (a file from a URL) is its host's time.
+		const deadline = startDeadline(policy.timeoutMs, signal);
+		let answerFollowed = false;
 		try {
-			response = authenticated
-				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions, credentialOptions)
-				: await context.helpers.httpRequest(fullOptions);
-		} catch (error) {
-			releaseBody(body);
-			// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
-			const sourceFailure = findBodySourceFailure(error);
-			if (sourceFailure) throw sourceFailure;
-			// n8n's own errors (a credential it could not apply) carry no code and are not retried.
-			const code = networkErrorCode(error) ?? 'unknown network error';
-			return { ok: false, outcome: { kind: 'network', code }, error };
+			const fullOptions: IHttpRequestOptions = {
+				...options,
+				...(upload ? { disableFollowRedirect: true } : {}),
+				body,
+				timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
+				abortSignal: deadline.signal,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				// n8n's helper would otherwise re-send the credential to any host a redirect names.
+				sendCredentialsOnCrossOriginRedirect: false,
+			};
+			let response: ApiResponse;
+			try {
+				response = authenticated
+					? await context.helpers.httpRequestWithAuthentication.call(
+							withAbortSignal(context, deadline.signal),
+							target.credentialType,
+							fullOptions,
+							credentialOptions,
+						)
+					: await context.helpers.httpRequest(fullOptions);
+			} catch (error) {
+				releaseBody(body);
+				// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
+				const sourceFailure = findBodySourceFailure(error);
+				if (sourceFailure) throw sourceFailure;
+				// The deadline aborted it: a timeout, whatever the client made of the abort.
+				if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
+				const code = networkErrorCode(error);
+				// n8n's own errors (a credential it could not apply) carry no code: shown as they are, not retried.
+				if (code === undefined && (error instanceof NodeApiError || error instanceof NodeOperationError)) throw error;
+				return { ok: false, outcome: { kind: 'network', code: code ?? 'unknown network error' }, error };
+			}
+			if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
+				const retryAfter =
+					headerValue(response.headers, 'retry-after') ??
+					rateLimitRetryAfter((name) => headerValue(response.headers, name));
+				// A streamed answer (a download) is read only as far as an error message needs.
+				if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
+				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
+			}
+			// A streamed answer (a download) is read after this returns: the deadline runs on until it is done with.
+			if (isStream(response.body)) {
+				deadline.follow(response.body, () => answerTimeoutError(policy.timeoutMs));
+				answerFollowed = true;
+			}
+			return { ok: true, value: response };
+		} finally {
+			if (!answerFollowed) deadline.end();
 		}
-		if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
-			const retryAfter =
-				headerValue(response.headers, 'retry-after') ??
-				rateLimitRetryAfter((name) => headerValue(response.headers, name));
-			// A streamed answer (a download) is read only as far as an error message needs.
-			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
-			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
-		}
-		return { ok: true, value: response };
 	};
 
 	const result = await runWithRetries<ApiResponse>(
@@ -366,17 +452,30 @@ export async function openUrlStream(
 	policy: RequestPolicy,
 ): Promise<OpenedStream> {
 	const signal = context.getExecutionCancelSignal?.();
-	const response = (await context.helpers.httpRequest({
-		method: 'GET',
-		url,
-		encoding: 'stream',
-		// The bytes as stored, so Content-Length is the size that will be sent.
-		headers: { 'Accept-Encoding': 'identity' },
-		disableFollowRedirect: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: policy.timeoutMs,
-		...(signal ? { abortSignal: signal } : {}),
-	})) as { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] };
+	// Timeout bounds the wait for the head; the body is read as the upload goes, bounded by
+	// the time spent waiting for the host (see ./urlInput), not by a slow API reading it.
+	const deadline = startDeadline(policy.timeoutMs, signal);
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] };
+	try {
+		response = (await context.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			// The bytes as stored, so Content-Length is the size that will be sent.
+			headers: { 'Accept-Encoding': 'identity' },
+			disableFollowRedirect: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
+			abortSignal: deadline.signal,
+		})) as typeof response;
+	} catch (error) {
+		deadline.end();
+		if (deadline.passed()) throw answerTimeoutError(policy.timeoutMs);
+		throw error;
+	}
+	deadline.stopTimer();
+	// Cancelling the execution still stops the download until its body is done with.
+	deadline.follow(response.body);
 	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 }
