@@ -257,6 +257,9 @@ function downloadFromLeadway(onError?: OnErrorSetting): Promise<RunResult> {
 async function packageTimersLeftBy(run: () => Promise<RunResult>): Promise<{ result: RunResult; left: string[] }> {
 	const pending = new Map<number, string>();
 	const ours = `${path.sep}nodes${path.sep}`;
+	// Deep enough to see the package's frame under n8n's sleep helper.
+	const stackTraceLimit = Error.stackTraceLimit;
+	Error.stackTraceLimit = 40;
 	const hook = createHook({
 		init(id, type) {
 			if (type !== 'Timeout') return;
@@ -276,6 +279,7 @@ async function packageTimersLeftBy(run: () => Promise<RunResult>): Promise<{ res
 		return { result, left: [...pending.values()] };
 	} finally {
 		hook.disable();
+		Error.stackTraceLimit = stackTraceLimit;
 	}
 }
 
@@ -465,6 +469,53 @@ describe('a file host that stalls under an upload by URL is blamed, not the vend
 		expect(uploads[0].aborted).toBe(true);
 		expect(citypay.attachments).toHaveLength(0);
 		expect(hostile.requests).toHaveLength(1);
+	});
+
+	it('Leadway upload of several URLs, the 2nd from a host that stalls: that host and that URL are named', async () => {
+		hostile.answer = (res) => {
+			res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': '1000' });
+			res.write(Buffer.alloc(10, 1));
+		};
+
+		const result = await leadwayNode({
+			resource: 'conversation',
+			operation: 'upload',
+			conversationId: 'conv_1',
+			inputType: 'url',
+			fileUrls: `${files.url}/files/logo.png\n${hostile.url}/files/report.pdf?sig=s3cr3t`,
+			requestOptions: requestOptions(),
+		});
+
+		expect(result.error?.message).toBe(
+			`The file host ${hostile.url} did not send the file within ${TIMEOUT_MS} ms (10 of 1000 bytes arrived) for File URL 2 of 2 (${hostile.url}/files/report.pdf) on item 0`,
+		);
+		expect(result.error?.description).toMatch(/^The upload to Leadway was stopped before it was complete/);
+		await recorded(leadway.requests, 1);
+		expect(leadway.requests).toHaveLength(1);
+		expect(leadway.requests[0].aborted).toBe(true);
+		expect(leadway.uploads).toHaveLength(0);
+	});
+
+	it('a CityPay that stops reading the upload is blamed, and the error says nothing was stored', async () => {
+		// Takes the request head, never reads the body: the upload backs up and waits.
+		const deaf = await listenLocally(createServer(() => undefined), 0);
+		const deafUrl = `http://127.0.0.1:${(deaf.address() as AddressInfo).port}`;
+		try {
+			const { result, ms } = await timed(() =>
+				cityPay(
+					{ operation: 'upload', inputType: 'url', fileUrl: `${files.url}/generated/${64 * 1024 * 1024}/big.pdf`, requestOptions: requestOptions() },
+					{ baseUrl: deafUrl },
+				),
+			);
+
+			expect(ms).toBeLessThan(ENDS_WITHIN_MS);
+			expect(result.error?.message).toMatch(new RegExp(`^CityPay did not answer within ${TIMEOUT_MS} ms \\((ETIMEDOUT|ECONNABORTED)\\)$`));
+			expect(result.error?.description).toBe(
+				"The upload to CityPay was stopped before it was complete: CityPay received an incomplete request, which it does not store, so nothing was uploaded. CityPay may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.",
+			);
+		} finally {
+			await closeServer(deaf);
+		}
 	});
 });
 

@@ -67,17 +67,17 @@ interface BodyProgress {
 	failure?: unknown;
 }
 
-/** The body's bytes, counted as they pass into binary data; its failure is kept to be explained. */
+/** The body's bytes, counted as they pass into binary data; the error it fails with is kept to be explained. */
 async function* countedBody(body: AsyncIterable<unknown> & { destroy?: () => void }, progress: BodyProgress): AsyncGenerator<Buffer> {
+	(body as { once?: (event: 'error', listener: (error: unknown) => void) => unknown }).once?.('error', (error) => {
+		progress.failure = error;
+	});
 	try {
 		for await (const chunk of body) {
 			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
 			progress.received += bytes.length;
 			yield bytes;
 		}
-	} catch (error) {
-		progress.failure = error;
-		throw error;
 	} finally {
 		body.destroy?.();
 	}
@@ -151,10 +151,10 @@ export async function downloadToBinary(
 					naming.mimeType || contentTypeOf(response.headers),
 				);
 			} catch (error) {
-				// A failure of the store itself (not of the download) is n8n's own to report.
-				if (progress.failure === undefined) throw error;
 				// Bytes as they arrived, after any decompression: no Content-Length to compare them with.
-				throw brokenDownloadError(context.getNode(), itemIndex, url.origin, progress, policy.timeoutMs);
+				if (progress.failure !== undefined) throw brokenDownloadError(context.getNode(), itemIndex, url.origin, progress, policy.timeoutMs);
+				// A failure of the store itself, not of the download.
+				throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 			}
 		}
 		// A redirect's own body is not wanted: release the connection.

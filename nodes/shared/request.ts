@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
@@ -22,7 +22,7 @@ import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { requestWindowOf } from './requestWindow';
 import type { AttemptResult } from './retry';
-import { isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
+import { N8N_ERROR, isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -142,7 +142,7 @@ function releaseBody(body: unknown): void {
 }
 
 /** The longest delay a Node.js timer keeps; a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** The error a streamed answer is destroyed with when its request's deadline passes. */
 function answerTimeoutError(timeoutMs: number): Error {
@@ -150,8 +150,12 @@ function answerTimeoutError(timeoutMs: number): Error {
 }
 
 /** A streamed body that tells when it is done with (ended, failed or destroyed). */
-function isClosable(body: unknown): body is { once(event: 'close', listener: () => void): unknown; destroy(error?: Error): void } {
-	return isStream(body) && typeof (body as { once?: unknown }).once === 'function';
+function isClosable(body: unknown): body is {
+	on(event: 'error', listener: () => void): unknown;
+	once(event: 'close', listener: () => void): unknown;
+	destroy(error?: Error): void;
+} {
+	return isStream(body) && typeof (body as { once?: unknown }).once === 'function' && typeof (body as { on?: unknown }).on === 'function';
 }
 
 /**
@@ -164,21 +168,22 @@ function isClosable(body: unknown): body is { once(event: 'close', listener: () 
  */
 function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
 	const controller = new AbortController();
+	const timer = new AbortController();
 	let passed = false;
 	let onPass: (() => void) | undefined;
 	const forwardCancel = () => controller.abort();
 	if (cancel?.aborted) controller.abort();
 	else cancel?.addEventListener('abort', forwardCancel, { once: true });
-	let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => {
-		timer = undefined;
-		passed = true;
-		onPass?.();
-		controller.abort();
-	}, Math.min(timeoutMs, MAX_TIMER_MS));
-	const stopTimer = () => {
-		if (timer !== undefined) clearTimeout(timer);
-		timer = undefined;
-	};
+	void sleep(Math.min(timeoutMs, MAX_TIMER_MS), timer.signal).then(
+		() => {
+			passed = true;
+			onPass?.();
+			controller.abort();
+		},
+		// Stopped: the answer came in time.
+		() => undefined,
+	);
+	const stopTimer = () => timer.abort();
 	const end = () => {
 		stopTimer();
 		cancel?.removeEventListener('abort', forwardCancel);
@@ -192,6 +197,8 @@ function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
 		follow(body: unknown, error?: () => Error) {
 			if (!isClosable(body)) return end();
 			if (error) onPass = () => body.destroy(error());
+			// A body that fails before it is read must not throw from its 'error' event: its reader gets the error.
+			body.on('error', () => undefined);
 			body.once('close', end);
 		},
 	};
@@ -284,10 +291,10 @@ async function exchange(
 				if (sourceFailure) throw sourceFailure;
 				// The deadline aborted it: a timeout, whatever the client made of the abort.
 				if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
-				const code = networkErrorCode(error);
-				// n8n's own errors (a credential it could not apply) carry no code: shown as they are, not retried.
-				if (code === undefined && (error instanceof NodeApiError || error instanceof NodeOperationError)) throw error;
-				return { ok: false, outcome: { kind: 'network', code: code ?? 'unknown network error' }, error };
+				// n8n's own errors (a credential it could not apply) carry no code: not retried, shown as they are.
+				const n8nError = error instanceof NodeApiError || error instanceof NodeOperationError;
+				const code = networkErrorCode(error) ?? (n8nError ? N8N_ERROR : 'unknown network error');
+				return { ok: false, outcome: { kind: 'network', code }, error };
 			}
 			if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
 				const retryAfter =
@@ -455,7 +462,8 @@ export async function openUrlStream(
 	// Timeout bounds the wait for the head; the body is read as the upload goes, bounded by
 	// the time spent waiting for the host (see ./urlInput), not by a slow API reading it.
 	const deadline = startDeadline(policy.timeoutMs, signal);
-	let response: { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] };
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] } | undefined;
+	let failure: unknown;
 	try {
 		response = (await context.helpers.httpRequest({
 			method: 'GET',
@@ -470,9 +478,12 @@ export async function openUrlStream(
 			abortSignal: deadline.signal,
 		})) as typeof response;
 	} catch (error) {
+		failure = error;
+	}
+	if (!response) {
 		deadline.end();
-		if (deadline.passed()) throw answerTimeoutError(policy.timeoutMs);
-		throw error;
+		// As the helper reported it (the caller names the host and the fix), or our deadline.
+		throw deadline.passed() ? answerTimeoutError(policy.timeoutMs) : failure;
 	}
 	deadline.stopTimer();
 	// Cancelling the execution still stops the download until its body is done with.

@@ -47,8 +47,11 @@ const REFUSED_BEFORE_SENDING_CODES = new Set([
 /** TLS errors of the handshake (wrong protocol, alt name, version): before any byte of the request. */
 const TLS_HANDSHAKE_CODE = /^ERR_(SSL|TLS)_/;
 
-/** An aborted request (a cancelled execution, a request body that closed early): not sent again. */
-const CANCELLED_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR']);
+/** The code given to n8n's own errors, which carry none (a credential it could not apply). */
+export const N8N_ERROR = 'n8n error';
+
+/** An aborted request (a cancelled execution, a request body that closed early), or n8n's own error: not sent again. */
+const NOT_RETRIED_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR', N8N_ERROR]);
 
 /** Codes of a request that ran out of time (the client gave up waiting). */
 const TIMEOUT_CODES = new Set([
@@ -114,7 +117,7 @@ export function shouldRetry(method: IHttpRequestMethods, outcome: AttemptOutcome
 		return isIdempotent(method) && IDEMPOTENT_RETRY_STATUSES.includes(outcome.statusCode);
 	}
 	if (NOT_SENT_CODES.has(outcome.code)) return true;
-	if (CANCELLED_CODES.has(outcome.code)) return false;
+	if (NOT_RETRIED_CODES.has(outcome.code)) return false;
 	return isIdempotent(method) && wasDropped(outcome.code);
 }
 
