@@ -144,6 +144,9 @@ function releaseBody(body: unknown): void {
 /** The longest delay a Node.js timer keeps; a longer one would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** Why a timer is stopped early; one object, so stopping one costs no new error (and its stack). */
+export const TIMER_STOPPED = new Error('The timer was stopped');
+
 /** The error a streamed answer is destroyed with when its request's deadline passes. */
 function answerTimeoutError(timeoutMs: number): Error {
 	return Object.assign(new Error(`The answer did not finish within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
@@ -183,7 +186,7 @@ function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
 		// Stopped: the answer came in time.
 		() => undefined,
 	);
-	const stopTimer = () => timer.abort();
+	const stopTimer = () => timer.abort(TIMER_STOPPED);
 	const end = () => {
 		stopTimer();
 		cancel?.removeEventListener('abort', forwardCancel);
@@ -261,58 +264,53 @@ async function exchange(
 		const upload = isStream(body) || buildBody !== undefined;
 		// Armed once the body is ready: fetching a file again for it (a file from a URL) is its host's time.
 		const deadline = startDeadline(policy.timeoutMs, signal);
-		let answerFollowed = false;
+		const fullOptions: IHttpRequestOptions = {
+			...options,
+			...(upload ? { disableFollowRedirect: true } : {}),
+			body,
+			timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
+			abortSignal: deadline.signal,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			// n8n's helper would otherwise re-send the credential to any host a redirect names.
+			sendCredentialsOnCrossOriginRedirect: false,
+		};
+		let response: ApiResponse;
 		try {
-			const fullOptions: IHttpRequestOptions = {
-				...options,
-				...(upload ? { disableFollowRedirect: true } : {}),
-				body,
-				timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
-				abortSignal: deadline.signal,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				// n8n's helper would otherwise re-send the credential to any host a redirect names.
-				sendCredentialsOnCrossOriginRedirect: false,
-			};
-			let response: ApiResponse;
-			try {
-				response = authenticated
-					? await context.helpers.httpRequestWithAuthentication.call(
-							withAbortSignal(context, deadline.signal),
-							target.credentialType,
-							fullOptions,
-							credentialOptions,
-						)
-					: await context.helpers.httpRequest(fullOptions);
-			} catch (error) {
-				releaseBody(body);
-				// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
-				const sourceFailure = findBodySourceFailure(error);
-				if (sourceFailure) throw sourceFailure;
-				// The deadline aborted it: a timeout, whatever the client made of the abort.
-				if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
-				// n8n's own errors (a credential it could not apply) carry no code: not retried, shown as they are.
-				const n8nError = error instanceof NodeApiError || error instanceof NodeOperationError;
-				const code = networkErrorCode(error) ?? (n8nError ? N8N_ERROR : 'unknown network error');
-				return { ok: false, outcome: { kind: 'network', code }, error };
-			}
-			if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
-				const retryAfter =
-					headerValue(response.headers, 'retry-after') ??
-					rateLimitRetryAfter((name) => headerValue(response.headers, name));
-				// A streamed answer (a download) is read only as far as an error message needs.
-				if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
-				return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
-			}
-			// A streamed answer (a download) is read after this returns: the deadline runs on until it is done with.
-			if (isStream(response.body)) {
-				deadline.follow(response.body, () => answerTimeoutError(policy.timeoutMs));
-				answerFollowed = true;
-			}
-			return { ok: true, value: response };
-		} finally {
-			if (!answerFollowed) deadline.end();
+			response = authenticated
+				? await context.helpers.httpRequestWithAuthentication.call(
+						withAbortSignal(context, deadline.signal),
+						target.credentialType,
+						fullOptions,
+						credentialOptions,
+					)
+				: await context.helpers.httpRequest(fullOptions);
+		} catch (error) {
+			deadline.end();
+			releaseBody(body);
+			// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
+			const sourceFailure = findBodySourceFailure(error);
+			if (sourceFailure) throw sourceFailure;
+			// The deadline aborted it: a timeout, whatever the client made of the abort.
+			if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
+			// n8n's own errors (a credential it could not apply) carry no code: not retried, shown as they are.
+			const n8nError = error instanceof NodeApiError || error instanceof NodeOperationError;
+			const code = networkErrorCode(error) ?? (n8nError ? N8N_ERROR : 'unknown network error');
+			return { ok: false, outcome: { kind: 'network', code }, error };
 		}
+		if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
+			const retryAfter =
+				headerValue(response.headers, 'retry-after') ??
+				rateLimitRetryAfter((name) => headerValue(response.headers, name));
+			// A streamed answer (a download) is read only as far as an error message needs.
+			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
+			deadline.end();
+			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
+		}
+		// A streamed answer (a download) is read after this returns: the deadline runs on until it is done with.
+		if (isStream(response.body)) deadline.follow(response.body, () => answerTimeoutError(policy.timeoutMs));
+		else deadline.end();
+		return { ok: true, value: response };
 	};
 
 	const result = await runWithRetries<ApiResponse>(

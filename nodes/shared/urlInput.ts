@@ -9,7 +9,7 @@ import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, mimeTypeFromFileName } from './mime';
 import { parseHttpUrl, safeOrigin } from './parameters';
 import type { OpenedStream } from './request';
-import { MAX_TIMER_MS, headerValue, openUrlStream } from './request';
+import { MAX_TIMER_MS, TIMER_STOPPED, headerValue, openUrlStream } from './request';
 import type { RequestPolicy } from './requestOptions';
 import { getRequestPolicy } from './requestOptions';
 import { isTimeout, wasDropped } from './retry';
@@ -290,7 +290,7 @@ async function* countedBytes(
 		try {
 			return await iterator.next();
 		} finally {
-			timer?.abort();
+			timer?.abort(TIMER_STOPPED);
 			reading.waitedMs = hostWaitMs(reading);
 			reading.waitingSince = undefined;
 		}
