@@ -47,6 +47,16 @@ describe('shouldRetry', () => {
 		['DELETE', 'ETIMEDOUT', true],
 		['GET', 'ERR_CANCELED', false],
 		['GET', 'CERT_HAS_EXPIRED', false],
+		['GET', 'ERR_TLS_CERT_ALTNAME_INVALID', false],
+		['GET', 'n8n error', false],
+		// An answer cut off or unreadable, or a code nobody listed: the request may have arrived.
+		['GET', 'ERR_BAD_RESPONSE', true],
+		['GET', 'HPE_INVALID_CONTENT_LENGTH', true],
+		['GET', 'ESOMETHINGNEW', true],
+		['POST', 'ERR_BAD_RESPONSE', false],
+		['POST', 'HPE_INVALID_CONTENT_LENGTH', false],
+		['POST', 'ESOMETHINGNEW', false],
+		['POST', 'EHOSTUNREACH', true],
 	] as const)('%s failed with %s → retry %s', (method, code, expected) => {
 		expect(shouldRetry(method, { kind: 'network', code })).toBe(expected);
 	});
@@ -55,6 +65,10 @@ describe('shouldRetry', () => {
 		expect(wasDropped('ECONNREFUSED')).toBe(false);
 		expect(wasDropped('ECONNRESET')).toBe(true);
 		expect(wasDropped('ETIMEDOUT')).toBe(true);
+		expect(wasDropped('HPE_INVALID_CONTENT_LENGTH')).toBe(true);
+		expect(wasDropped('ESOMETHINGNEW')).toBe(true);
+		expect(wasDropped('CERT_HAS_EXPIRED')).toBe(false);
+		expect(wasDropped('ENOTFOUND')).toBe(false);
 	});
 });
 

@@ -300,7 +300,9 @@ describe('Leadway → Upload by URL', () => {
 			fileUrls: [`${files.url}/files/logo.png`, `${files.url}/generated/${6 * MB}/clip.mp4?chunked=1`],
 		});
 
-		expect(result.error?.message).toBe(`File "clip.mp4" from ${files.url} is over Leadway's limit of 5 MB on item 0`);
+		expect(result.error?.message).toBe(
+			`File "clip.mp4" from ${files.url} is over Leadway's limit of 5 MB for File URL 2 of 2 (${files.url}/generated/${6 * MB}/clip.mp4) on item 0`,
+		);
 		await recorded(leadway, 1);
 		const uploads = leadway.requestsTo('POST', /\/upload$/);
 		expect(uploads).toHaveLength(1);
@@ -314,7 +316,7 @@ describe('Leadway → Upload by URL', () => {
 			fileUrls: `${files.url}/files/logo.png\n${files.url}/files/gone.pdf`,
 		});
 
-		expect(result.error?.message).toBe(`The file host ${files.url} answered HTTP 404 for the File URL on item 0`);
+		expect(result.error?.message).toBe(`The file host ${files.url} answered HTTP 404 for File URL 2 of 2 (${files.url}/files/gone.pdf) on item 0`);
 		expect(leadway.requests).toHaveLength(0);
 	});
 });

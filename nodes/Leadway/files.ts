@@ -7,7 +7,7 @@ import { readBinaryFile } from '../shared/binaryInput';
 import { mimeTypeOption } from '../shared/description';
 import type { MultipartField } from '../shared/multipart';
 import { isHttpUrl, splitList } from '../shared/parameters';
-import { openUrlFiles, splitUrlList } from '../shared/urlInput';
+import { explainUnfinishedUpload, openUrlFiles, splitUrlList } from '../shared/urlInput';
 import type { UploadAnswer, UploadedFile } from './rules';
 import { chunk, LEADWAY_FILE_RULES, LEADWAY_MAX_FILES_PER_REQUEST, readUploadAnswer, withUploadProgress } from './rules';
 import type { LeadwayCredentials } from './transport';
@@ -173,7 +173,8 @@ export async function uploadFiles(
 				uploaded,
 				notSent: batches.slice(batchIndex).flat(),
 			};
-			throw withUploadProgress(context.getNode(), itemIndex, error, progress, batchIndex + 1, batches.length);
+			// A file from a URL still being read when the request failed: Leadway stored none of it.
+			throw withUploadProgress(context.getNode(), itemIndex, explainUnfinishedUpload(error, batch), progress, batchIndex + 1, batches.length);
 		}
 		const answer = readUploadAnswer(body);
 		answers.push(answer);

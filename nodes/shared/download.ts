@@ -1,12 +1,14 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeRefusalWith } from './errors';
+import { describeRefusalWith, networkErrorCode } from './errors';
 import { isGenericMimeType } from './mime';
 import { joinUrl, parseHttpUrl } from './parameters';
 import type { ApiTarget } from './request';
 import { isStream, sendFileRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
+import { isTimeout } from './retry';
+import { streamFrom } from './streams';
 
 /** Redirects followed for one download, as browsers cap them too. */
 const MAX_DOWNLOAD_REDIRECTS = 5;
@@ -62,6 +64,49 @@ function contentTypeOf(headers: Record<string, unknown>): string | undefined {
 	return type !== '' && !isGenericMimeType(type) ? type : undefined;
 }
 
+/** How far a download's body got: its bytes as they pass, and the failure that ended it early. */
+interface BodyProgress {
+	received: number;
+	failure?: unknown;
+}
+
+/** The body's bytes, counted as they pass into binary data; the error it fails with is kept to be explained. */
+async function* countedBody(body: AsyncIterable<unknown> & { destroy?: () => void }, progress: BodyProgress): AsyncGenerator<Buffer> {
+	(body as { once?: (event: 'error', listener: (error: unknown) => void) => unknown }).once?.('error', (error) => {
+		progress.failure = error;
+	});
+	try {
+		for await (const chunk of body) {
+			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+			progress.received += bytes.length;
+			yield bytes;
+		}
+	} finally {
+		body.destroy?.();
+	}
+}
+
+/** The error for a download whose body stopped early: which host, what happened, and that n8n kept nothing. */
+function brokenDownloadError(node: INode, itemIndex: number, origin: string, progress: BodyProgress, timeoutMs: number) {
+	const code = networkErrorCode(progress.failure) ?? 'connection closed';
+	const [message, fix] = isTimeout(code)
+		? [
+				`The file server at ${origin} did not finish sending the file within ${timeoutMs} ms (${progress.received} bytes arrived)`,
+				"The file server may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.",
+			]
+		: [
+				`The download from ${origin} broke off after ${progress.received} bytes (${code})`,
+				'The file server or the network between closed the connection. Try again later.',
+			];
+	const error = new NodeOperationError(node, `${message} on item ${itemIndex}`, {
+		itemIndex,
+		description: `Nothing was stored in n8n. ${fix}`,
+	});
+	// n8n swaps a message naming a network code for a generic one that names no host.
+	error.message = `${message} on item ${itemIndex}`;
+	return error;
+}
+
 /**
  * Downloads a file an API handed out by URL straight into n8n's binary data, streamed: no
  * byte of it is held in memory here. The credential goes only to the API's own origin
@@ -101,11 +146,19 @@ export async function downloadToBinary(
 					description: `The answer for ${url.origin} had no body. Check the file URL in ${files.apiName}.`,
 				});
 			}
-			return await context.helpers.prepareBinaryData(
-				response.body as BinaryStream,
-				naming.fileName || lastPathSegment(url.href) || 'attachment',
-				naming.mimeType || contentTypeOf(response.headers),
-			);
+			const progress: BodyProgress = { received: 0 };
+			try {
+				return await context.helpers.prepareBinaryData(
+					streamFrom(countedBody(response.body, progress)) as BinaryStream,
+					naming.fileName || lastPathSegment(url.href) || 'attachment',
+					naming.mimeType || contentTypeOf(response.headers),
+				);
+			} catch (error) {
+				// Bytes as they arrived, after any decompression: no Content-Length to compare them with.
+				if (progress.failure !== undefined) throw brokenDownloadError(context.getNode(), itemIndex, url.origin, progress, policy.timeoutMs);
+				// A failure of the store itself, not of the download.
+				throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+			}
 		}
 		// A redirect's own body is not wanted: release the connection.
 		if (isStream(response.body)) response.body.destroy?.();

@@ -185,9 +185,24 @@ export interface FailedRequest {
 	itemIndex?: number;
 }
 
+/** The network code behind each error transportError built (read back by `transportFailureCode`). */
+const transportFailures = new WeakMap<object, string>();
+
+/** The network code of an error transportError built (a timeout, a broken connection), else undefined. */
+export function transportFailureCode(error: unknown): string | undefined {
+	return error !== null && typeof error === 'object' ? transportFailures.get(error) : undefined;
+}
+
+/** An HTTP parse error of Node's client: the answer arrived but is not valid HTTP. */
+function isUnreadableAnswer(code: string): boolean {
+	return code.startsWith('HPE_');
+}
+
 /**
  * The error for a request that got no HTTP answer. Built from the error code only: the
- * underlying error holds the request options, credentials included.
+ * underlying error holds the request options, credentials included. Only a failure that
+ * proves nothing was sent (refused, no such host, a certificate) is "could not reach";
+ * every other one, unknown codes included, may have happened after the request arrived.
  */
 export function transportError(node: INode, request: FailedRequest, error: unknown): NodeApiError | NodeOperationError {
 	const foundCode = networkErrorCode(error);
@@ -197,6 +212,7 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 	const { apiName, authenticated, itemIndex, method } = request;
 	const origin = safeOrigin(request.url);
 	const where = authenticated ? apiName : 'The file server';
+	const who = authenticated ? apiName : `The file server at ${origin}`;
 	let message: string;
 	let description: string;
 
@@ -212,19 +228,26 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 					`${apiName} named this file URL; check that n8n can reach that host.`,
 				];
 	} else {
-		message = isTimeout(code)
-			? `${authenticated ? apiName : `The file server at ${origin}`} did not answer within ${request.timeoutMs} ms (${code})`
-			: `The connection to ${authenticated ? apiName : `the file server at ${origin}`} broke before it answered (${code})`;
+		if (isTimeout(code)) message = `${who} did not answer within ${request.timeoutMs} ms (${code})`;
+		else if (isUnreadableAnswer(code)) message = `${who} sent an answer that is not valid HTTP (${code})`;
+		// Axios's code for an answer whose body stopped before its end.
+		else if (code === 'ERR_BAD_RESPONSE') message = `The answer from ${authenticated ? apiName : `the file server at ${origin}`} broke off before it was complete (${code})`;
+		else message = `The connection to ${authenticated ? apiName : `the file server at ${origin}`} broke before it answered (${code})`;
 		if (isIdempotent(method)) {
-			description = isTimeout(code)
-				? `${where} may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.`
-				: `${where} or the network between closed the connection. Try again later.`;
+			if (isTimeout(code)) {
+				description = `${where} may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.`;
+			} else if (isUnreadableAnswer(code)) {
+				description = `A proxy or gateway in front of ${authenticated ? apiName : 'the file server'} may have answered instead. Try again later.`;
+			} else {
+				description = `${where} or the network between closed the connection. Try again later.`;
+			}
 		} else {
 			const unsure = request.ifUnsure ?? {
 				outcome: `The request may or may not have reached ${apiName}`,
 				check: `Check in ${apiName} whether it took effect before running this item again.`,
 			};
-			description = `${unsure.outcome}: the connection failed after the request was sent, so it was not repeated. ${unsure.check}`;
+			const why = isUnreadableAnswer(code) ? 'its answer could not be read' : 'the connection failed after the request was sent';
+			description = `${unsure.outcome}: ${why}, so it was not repeated. ${unsure.check}`;
 			if (isTimeout(code)) description += ` For large files, raise Timeout (Milliseconds) in the node's Request Options.`;
 		}
 	}
@@ -233,6 +256,7 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 	// NodeApiError swaps a message naming a common code for a generic one ("The connection was
 	// aborted"); this one says which API, how long, and whether the request may have arrived.
 	apiError.message = message;
+	transportFailures.set(apiError, code);
 	return apiError;
 }
 

@@ -1,3 +1,4 @@
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
@@ -26,7 +27,7 @@ import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { requestWindowOf } from './requestWindow';
 import type { AttemptResult } from './retry';
-import { isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
+import { N8N_ERROR, isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -177,6 +178,81 @@ function releaseBody(body: unknown): void {
 	}
 }
 
+/** The longest delay a Node.js timer keeps; a longer one would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Why a timer is stopped early; one object, so stopping one costs no new error (and its stack). */
+export const TIMER_STOPPED = new Error('The timer was stopped');
+
+/** The error a streamed answer is destroyed with when its request's deadline passes. */
+function answerTimeoutError(timeoutMs: number): Error {
+	return Object.assign(new Error(`The answer did not finish within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+}
+
+/** A streamed body that tells when it is done with (ended, failed or destroyed). */
+function isClosable(body: unknown): body is {
+	on(event: 'error', listener: () => void): unknown;
+	once(event: 'close', listener: () => void): unknown;
+	destroy(error?: Error): void;
+} {
+	return isStream(body) && typeof (body as { once?: unknown }).once === 'function' && typeof (body as { on?: unknown }).on === 'function';
+}
+
+/**
+ * One attempt's deadline: Timeout (Milliseconds) from its start until its answer has been
+ * read, body included. n8n's helper hands `timeout` to axios, which arms only a socket idle
+ * timer (every byte restarts it, and it is off once a streamed answer's head has arrived):
+ * an answer trickled byte by byte, or a download whose host goes quiet after the head, would
+ * run on without end. The deadline aborts the request through its own signal, which the
+ * execution's cancel signal also aborts, and says which of the two it was.
+ */
+function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
+	const controller = new AbortController();
+	const timer = new AbortController();
+	let passed = false;
+	let onPass: (() => void) | undefined;
+	const forwardCancel = () => controller.abort();
+	if (cancel?.aborted) controller.abort();
+	else cancel?.addEventListener('abort', forwardCancel, { once: true });
+	void sleep(Math.min(timeoutMs, MAX_TIMER_MS), timer.signal).then(
+		() => {
+			passed = true;
+			onPass?.();
+			controller.abort();
+		},
+		// Stopped: the answer came in time.
+		() => undefined,
+	);
+	const stopTimer = () => timer.abort(TIMER_STOPPED);
+	const end = () => {
+		stopTimer();
+		cancel?.removeEventListener('abort', forwardCancel);
+	};
+	return {
+		signal: controller.signal,
+		passed: () => passed,
+		stopTimer,
+		end,
+		/** Runs on over a streamed answer until it is done with; when the deadline passes first, the body fails with `error`. */
+		follow(body: unknown, error?: () => Error) {
+			if (!isClosable(body)) return end();
+			if (error) onPass = () => body.destroy(error());
+			// A body that fails before it is read must not throw from its 'error' event: its reader gets the error.
+			body.on('error', () => undefined);
+			body.once('close', end);
+		},
+	};
+}
+
+/**
+ * The context n8n's authenticated helper is called with: that helper sets the request's
+ * abortSignal to the context's execution cancel signal, replacing any given, so this view
+ * hands it the attempt's signal instead (which the cancel signal aborts too).
+ */
+function withAbortSignal<T extends object>(context: T, signal: AbortSignal): T {
+	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as T;
+}
+
 interface ExchangeControl {
 	policy: RequestPolicy;
 	buildBody?: () => Promise<RequestBody>;
@@ -225,12 +301,14 @@ async function exchange(
 		// after a redirect: a streamed upload would be held whole in memory. An upload's redirect
 		// is not followed, whether its body (built for each attempt) is a stream or a buffer.
 		const upload = isStream(body) || buildBody !== undefined;
+		// Armed once the body is ready: fetching a file again for it (a file from a URL) is its host's time.
+		const deadline = startDeadline(policy.timeoutMs, signal);
 		const fullOptions: IHttpRequestOptions = {
 			...options,
 			...(upload ? { disableFollowRedirect: true } : {}),
 			body,
-			timeout: policy.timeoutMs,
-			...(signal ? { abortSignal: signal } : {}),
+			timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
+			abortSignal: deadline.signal,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// n8n's helper would otherwise re-send the credential to any host a redirect names.
@@ -239,15 +317,24 @@ async function exchange(
 		let response: ApiResponse;
 		try {
 			response = authenticated
-				? await context.helpers.httpRequestWithAuthentication.call(context, target.credentialType, fullOptions, credentialOptions)
+				? await context.helpers.httpRequestWithAuthentication.call(
+						withAbortSignal(context, deadline.signal),
+						target.credentialType,
+						fullOptions,
+						credentialOptions,
+					)
 				: await context.helpers.httpRequest(fullOptions);
 		} catch (error) {
+			deadline.end();
 			releaseBody(body);
 			// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
 			const sourceFailure = findBodySourceFailure(error);
 			if (sourceFailure) throw sourceFailure;
-			// n8n's own errors (a credential it could not apply) carry no code and are not retried.
-			const code = networkErrorCode(error) ?? 'unknown network error';
+			// The deadline aborted it: a timeout, whatever the client made of the abort.
+			if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
+			// n8n's own errors (a credential it could not apply) carry no code: not retried, shown as they are.
+			const n8nError = error instanceof NodeApiError || error instanceof NodeOperationError;
+			const code = networkErrorCode(error) ?? (n8nError ? N8N_ERROR : 'unknown network error');
 			return { ok: false, outcome: { kind: 'network', code }, error };
 		}
 		if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
@@ -256,8 +343,12 @@ async function exchange(
 				rateLimitRetryAfter((name) => headerValue(response.headers, name));
 			// A streamed answer (a download) is read only as far as an error message needs.
 			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
+			deadline.end();
 			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
 		}
+		// A streamed answer (a download) is read after this returns: the deadline runs on until it is done with.
+		if (isStream(response.body)) deadline.follow(response.body, () => answerTimeoutError(policy.timeoutMs));
+		else deadline.end();
 		return { ok: true, value: response };
 	};
 
@@ -419,17 +510,34 @@ export async function openUrlStream(
 	// The check before sending (./preflight) ends here: nothing is downloaded.
 	stopIfChecking(context);
 	const signal = context.getExecutionCancelSignal?.();
-	const response = (await context.helpers.httpRequest({
-		method: 'GET',
-		url,
-		encoding: 'stream',
-		// The bytes as stored, so Content-Length is the size that will be sent.
-		headers: { 'Accept-Encoding': 'identity' },
-		disableFollowRedirect: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: policy.timeoutMs,
-		...(signal ? { abortSignal: signal } : {}),
-	})) as { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] };
+	// Timeout bounds the wait for the head; the body is read as the upload goes, bounded by
+	// the time spent waiting for the host (see ./urlInput), not by a slow API reading it.
+	const deadline = startDeadline(policy.timeoutMs, signal);
+	let response: { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] } | undefined;
+	let failure: unknown;
+	try {
+		response = (await context.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			// The bytes as stored, so Content-Length is the size that will be sent.
+			headers: { 'Accept-Encoding': 'identity' },
+			disableFollowRedirect: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
+			abortSignal: deadline.signal,
+		})) as typeof response;
+	} catch (error) {
+		failure = error;
+	}
+	if (!response) {
+		deadline.end();
+		// As the helper reported it (the caller names the host and the fix), or our deadline.
+		throw deadline.passed() ? answerTimeoutError(policy.timeoutMs) : failure;
+	}
+	deadline.stopTimer();
+	// Cancelling the execution still stops the download until its body is done with.
+	deadline.follow(response.body);
 	return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
 }

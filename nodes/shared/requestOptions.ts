@@ -56,7 +56,8 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_TIMEOUT_MS,
-			description: 'How long to wait for the API to answer one request, upload included, before giving up',
+			description:
+				'How long one request may take in all, from its first byte sent (upload included) to the last byte of the answer (downloads included), before giving up. A file from a File URL gets the same time for its host to send it.',
 		},
 	],
 };

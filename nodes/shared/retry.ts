@@ -3,29 +3,70 @@ import { sleep } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_DELAY_MS } from './requestOptions';
 
-/** Error codes of connections that failed before any byte of the request was sent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/** Error codes of connections that broke or timed out after the request may have arrived. */
-const DROPPED_CODES = new Set([
-	'ECONNRESET',
-	'EPIPE',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
+/**
+ * Error codes that prove no byte of the request left: the connection never opened (refused,
+ * no such host, no route). Safe to send again whatever the method.
+ */
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EAI_FAIL',
+	'EAI_NONAME',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EHOSTDOWN',
+	'ENETDOWN',
+	'EADDRNOTAVAIL',
 ]);
+
+/**
+ * Error codes of a request refused before it left, for a reason another attempt does not
+ * change: a TLS certificate or handshake the client rejected, a URL or header it cannot send.
+ */
+const REFUSED_BEFORE_SENDING_CODES = new Set([
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'CERT_REVOKED',
+	'CERT_UNTRUSTED',
+	'CERT_REJECTED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'HOSTNAME_MISMATCH',
+	'ERR_INVALID_URL',
+	'ERR_INVALID_PROTOCOL',
+	'ERR_INVALID_CHAR',
+	'ERR_INVALID_HTTP_TOKEN',
+	'ERR_UNESCAPED_CHARACTERS',
+	'ERR_HTTP_INVALID_HEADER_VALUE',
+]);
+
+/** TLS errors of the handshake (wrong protocol, alt name, version): before any byte of the request. */
+const TLS_HANDSHAKE_CODE = /^ERR_(SSL|TLS)_/;
+
+/** The code given to n8n's own errors, which carry none (a credential it could not apply). */
+export const N8N_ERROR = 'n8n error';
+
+/** An aborted request (a cancelled execution, a request body that closed early), or n8n's own error: not sent again. */
+const NOT_RETRIED_CODES = new Set(['ERR_CANCELED', 'ABORT_ERR', N8N_ERROR]);
 
 /** Codes of a request that ran out of time (the client gave up waiting). */
 const TIMEOUT_CODES = new Set([
 	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
 	'ECONNABORTED',
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
 	'UND_ERR_HEADERS_TIMEOUT',
 	'UND_ERR_BODY_TIMEOUT',
 ]);
+
+function refusedBeforeSending(code: string): boolean {
+	return REFUSED_BEFORE_SENDING_CODES.has(code) || TLS_HANDSHAKE_CODE.test(code);
+}
 
 const IDEMPOTENT_METHODS: readonly IHttpRequestMethods[] = ['GET', 'HEAD', 'PUT', 'DELETE'];
 
@@ -55,14 +96,20 @@ export function isTimeout(code: string): boolean {
 	return TIMEOUT_CODES.has(code);
 }
 
-/** Whether the connection broke or timed out after the request may have left. */
+/**
+ * Whether the request may have left: every failure except those that prove nothing was
+ * sent. A reset, a timeout, an answer cut off or unreadable (HTTP parse errors), and any code
+ * not known here all count, so a request with an effect is reported as "may or may not".
+ */
 export function wasDropped(code: string): boolean {
-	return DROPPED_CODES.has(code);
+	return !NOT_SENT_CODES.has(code) && !refusedBeforeSending(code);
 }
 
 /**
  * Whether another attempt is safe: only when the failed one surely had no effect
- * (429, 503, a connection that never opened), or the request is idempotent.
+ * (429, 503, a connection that never opened), or the request is idempotent. A request
+ * refused before sending (a certificate, a bad URL) fails the same way again, and an
+ * aborted one is not sent again.
  */
 export function shouldRetry(method: IHttpRequestMethods, outcome: AttemptOutcome): boolean {
 	if (outcome.kind === 'status') {
@@ -70,7 +117,8 @@ export function shouldRetry(method: IHttpRequestMethods, outcome: AttemptOutcome
 		return isIdempotent(method) && IDEMPOTENT_RETRY_STATUSES.includes(outcome.statusCode);
 	}
 	if (NOT_SENT_CODES.has(outcome.code)) return true;
-	return isIdempotent(method) && DROPPED_CODES.has(outcome.code);
+	if (NOT_RETRIED_CODES.has(outcome.code)) return false;
+	return isIdempotent(method) && wasDropped(outcome.code);
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */

@@ -1,18 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { readInputBinaryFile } from './binaryInput';
-import { asBodySourceFailure, findBodySourceFailure, networkErrorCode } from './errors';
+import { asBodySourceFailure, findBodySourceFailure, networkErrorCode, transportFailureCode } from './errors';
 import type { FileRules } from './fileRules';
 import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
 import { parseHttpUrl, safeOrigin } from './parameters';
 import type { OpenedStream } from './request';
-import { headerValue, openUrlStream } from './request';
+import { MAX_TIMER_MS, TIMER_STOPPED, headerValue, openUrlStream } from './request';
 import type { RequestPolicy } from './requestOptions';
 import { getRequestPolicy } from './requestOptions';
-import { isTimeout } from './retry';
+import { isTimeout, wasDropped } from './retry';
 import { streamFrom } from './streams';
 
 /** Redirects followed for one file URL, as browsers cap them too. */
@@ -34,6 +34,27 @@ interface UrlFileSettings {
 	rules: FileRules;
 	/** Checks the file before any byte is sent; `assertFileAllowed` with `rules` when left out. */
 	check?: (file: UploadFile) => void;
+}
+
+/** Where a URL stands among several the user gave (1-based), for errors that must say which one failed. */
+interface UrlPosition {
+	index: number;
+	count: number;
+}
+
+/**
+ * Which of several File URLs an error is about: its position, and the URL without its query
+ * (a signed link's secret lives there). Empty for a single URL: the host named is enough.
+ */
+function whichUrl(url: URL, position: UrlPosition | undefined): string {
+	if (!position) return '';
+	const shown = `${url.origin}${url.pathname}`;
+	return `File URL ${position.index} of ${position.count} (${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown})`;
+}
+
+/** `which` as the end of a message: " for File URL 2 of 3 (…)", or nothing for a single URL. */
+function forUrl(which: string): string {
+	return which ? ` for ${which}` : '';
 }
 
 function fail(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
@@ -128,26 +149,26 @@ function hostStatusFix(statusCode: number): string {
 }
 
 /** The error for a download that got no answer: names the file's host (never the API), from the error code only. */
-function connectionError(node: INode, itemIndex: number, url: URL, policy: RequestPolicy, error: unknown): Error {
+function connectionError(node: INode, itemIndex: number, url: URL, which: string, policy: RequestPolicy, error: unknown): Error {
 	const origin = url.origin;
 	const named = error as { name?: unknown; description?: unknown };
 	// n8n's SSRF protection refused the host: its own description says how an admin can allow it.
 	if (typeof named.name === 'string' && named.name.startsWith('SsrfBlocked')) {
-		return fail(node, itemIndex, `n8n blocked the download from ${origin}`, String(named.description ?? ''));
+		return fail(node, itemIndex, `n8n blocked the download from ${origin}${forUrl(which)}`, String(named.description ?? ''));
 	}
 	const code = networkErrorCode(error) ?? 'unknown network error';
 	if (isTimeout(code)) {
 		return fail(
 			node,
 			itemIndex,
-			`The file host ${origin} did not answer within ${policy.timeoutMs} ms (${code})`,
+			`The file host ${origin} did not answer within ${policy.timeoutMs} ms (${code})${forUrl(which)}`,
 			"The host of the File URL may be slow or down. Try again later, or raise Timeout in the node's Request Options.",
 		);
 	}
 	return fail(
 		node,
 		itemIndex,
-		`Could not download the file from ${origin} (${code})`,
+		`Could not download the file from ${origin} (${code})${forUrl(which)}`,
 		'Check the File URL (its host name and port), and that n8n can reach that host.',
 	);
 }
@@ -157,6 +178,7 @@ async function download(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	given: URL,
+	which: string,
 	policy: RequestPolicy,
 ): Promise<{ final: URL; response: OpenedStream }> {
 	const node = context.getNode();
@@ -166,7 +188,7 @@ async function download(
 		try {
 			response = await openUrlStream(context, url.href, policy);
 		} catch (error) {
-			throw connectionError(node, itemIndex, url, policy, error);
+			throw connectionError(node, itemIndex, url, which, policy, error);
 		}
 		const { statusCode, headers } = response;
 		if (statusCode >= 200 && statusCode < 300) return { final: url, response };
@@ -175,49 +197,126 @@ async function download(
 		if (statusCode >= 300 && statusCode < 400 && location !== undefined) {
 			const next = parseHttpUrl(location, url.href);
 			if (!next) {
-				throw fail(node, itemIndex, `The file host ${url.origin} redirected to a URL that is not http(s)`, 'Check the File URL.');
+				throw fail(node, itemIndex, `The file host ${url.origin} redirected to a URL that is not http(s)${forUrl(which)}`, 'Check the File URL.');
 			}
 			if (redirects >= MAX_URL_REDIRECTS) {
 				throw fail(
 					node,
 					itemIndex,
-					`The File URL redirected more than ${MAX_URL_REDIRECTS} times`,
+					`${which || 'The File URL'} redirected more than ${MAX_URL_REDIRECTS} times`,
 					`The last redirect came from ${url.origin}. Use the file's final URL, or check the host for a redirect loop.`,
 				);
 			}
 			url = next;
 			continue;
 		}
-		throw fail(node, itemIndex, `The file host ${url.origin} answered HTTP ${statusCode} for the File URL`, hostStatusFix(statusCode));
+		throw fail(node, itemIndex, `The file host ${url.origin} answered HTTP ${statusCode} for ${which || 'the File URL'}`, hostStatusFix(statusCode));
 	}
 }
 
+/** How far an upload got in reading a file from its host: kept to tell who was slow when the upload fails. */
+interface HostReading {
+	received: number;
+	/** The host sent all it declared: the upload carrying it got the whole file. */
+	done: boolean;
+	/** Time spent waiting for the host's next bytes, in waits that ended. */
+	waitedMs: number;
+	/** When the wait for the host under way began. */
+	waitingSince?: number;
+	timeoutMs: number;
+	apiName: string;
+	/** The error naming the host as too slow, for a failed upload whose own error would blame the API. */
+	hostTooSlow(apiFailure?: string): Error;
+	/** What the API got: an incomplete request, which it does not store. */
+	stopped: string;
+}
+
+/** The reading of each file from a URL, once an upload has started reading it. */
+const readings = new WeakMap<UploadFile, HostReading>();
+
+function hostWaitMs(reading: HostReading, now = Date.now()): number {
+	return reading.waitedMs + (reading.waitingSince === undefined ? 0 : now - reading.waitingSince);
+}
+
 /**
- * The download's bytes, counted as they pass: past the API's limit, or broken off by the
- * host, the stream fails with an error that says so, which also aborts the upload carrying
- * it (see `findBodySourceFailure` in ./request), so the API gets an incomplete request and
- * stores nothing, and the upload is not sent again.
+ * The download's bytes, counted as they pass: past the API's limit, broken off by the host,
+ * or slower than Timeout (counting only the time spent waiting for the host, not for the API
+ * to take the bytes), the stream fails with an error that says so, which also aborts the
+ * upload carrying it (see `findBodySourceFailure` in ./request), so the API gets an incomplete
+ * request and stores nothing, and the upload is not sent again.
  */
 async function* countedBytes(
 	node: INode,
 	file: UploadFile & { url: string },
 	body: OpenedStream['body'],
 	rules: FileRules,
+	policy: RequestPolicy,
+	which: string,
 ): AsyncGenerator<Buffer> {
 	const { itemIndex, size } = file;
 	const host = safeOrigin(file.url);
 	const { apiName, maxBytes } = rules;
 	const stopped = `The upload to ${apiName} was stopped before it was complete: ${apiName} received an incomplete request, which it does not store, so nothing was uploaded.`;
-	let received = 0;
+	const reading: HostReading = {
+		received: 0,
+		done: false,
+		waitedMs: 0,
+		timeoutMs: policy.timeoutMs,
+		apiName,
+		stopped,
+		hostTooSlow(apiFailure) {
+			const arrived = `${reading.received}${size === undefined ? '' : ` of ${size}`} bytes`;
+			const message =
+				apiFailure === undefined
+					? `The file host ${host} did not send the file within ${policy.timeoutMs} ms (${arrived} arrived)${forUrl(which)}`
+					: `The file host ${host} sent the file too slowly: the upload to ${apiName} broke off (${apiFailure}) after ${arrived} arrived in ${hostWaitMs(reading)} ms${forUrl(which)}`;
+			return asBodySourceFailure(
+				fail(
+					node,
+					itemIndex,
+					message,
+					`${stopped} The host of the File URL may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.`,
+				),
+			);
+		},
+	};
+	readings.set(file, reading);
+	let stalled = false;
+	const iterator = body[Symbol.asyncIterator]();
+	/** The host's next bytes, within what is left of its Timeout. */
+	const fromHost = async () => {
+		reading.waitingSince = Date.now();
+		// Bytes already buffered come at once: only a wait for the host needs a timer.
+		const timer = (body as { readableLength?: number }).readableLength ? undefined : new AbortController();
+		if (timer) {
+			const left = Math.max(0, policy.timeoutMs - reading.waitedMs);
+			void sleep(Math.min(left, MAX_TIMER_MS), timer.signal).then(
+				() => {
+					stalled = true;
+					body.destroy(new Error('The file host did not send the file in time'));
+				},
+				// Stopped: the bytes came in time.
+				() => undefined,
+			);
+		}
+		try {
+			return await iterator.next();
+		} finally {
+			timer?.abort(TIMER_STOPPED);
+			reading.waitedMs = hostWaitMs(reading);
+			reading.waitingSince = undefined;
+		}
+	};
 	try {
-		for await (const chunk of body) {
-			received += chunk.length;
-			if (maxBytes !== undefined && received > maxBytes) {
+		for (let next = await fromHost(); !next.done; next = await fromHost()) {
+			const chunk = next.value;
+			reading.received += chunk.length;
+			if (maxBytes !== undefined && reading.received > maxBytes) {
 				throw asBodySourceFailure(
 					fail(
 						node,
 						itemIndex,
-						`File "${file.fileName}" from ${host} is over ${apiName}'s limit of ${formatBytes(maxBytes)}`,
+						`File "${file.fileName}" from ${host} is over ${apiName}'s limit of ${formatBytes(maxBytes)}${forUrl(which)}`,
 						`${size === undefined ? 'The host did not state the size, so' : `The host declared ${size} bytes, but`} n8n counted more than ${maxBytes} bytes while sending. ${stopped} ${apiName} accepts files of at most ${formatBytes(maxBytes)}: use a smaller file.`,
 					),
 				);
@@ -225,6 +324,7 @@ async function* countedBytes(
 			yield chunk;
 		}
 	} catch (error) {
+		if (stalled) throw reading.hostTooSlow();
 		const alreadySaid = findBodySourceFailure(error);
 		if (alreadySaid) throw alreadySaid;
 		const code = networkErrorCode(error) ?? 'the connection closed';
@@ -232,19 +332,44 @@ async function* countedBytes(
 			fail(
 				node,
 				itemIndex,
-				`The download from ${host} broke off after ${received}${size === undefined ? '' : ` of ${size}`} bytes (${code})`,
+				`The download from ${host} broke off after ${reading.received}${size === undefined ? '' : ` of ${size}`} bytes (${code})${forUrl(which)}`,
 				`${stopped} Check that the host of the File URL is reachable and try again.`,
 			),
 		);
 	} finally {
 		body.destroy();
 	}
+	const { received } = reading;
 	if (received === 0 || (size !== undefined && received !== size)) {
 		const what = received === 0 ? 'no bytes' : `${received} bytes, not the ${size} it declared`;
 		throw asBodySourceFailure(
-			fail(node, itemIndex, `The file host ${host} sent ${what}`, `${stopped} Check the file behind the File URL.`),
+			fail(node, itemIndex, `The file host ${host} sent ${what}${forUrl(which)}`, `${stopped} Check the file behind the File URL.`),
 		);
 	}
+	reading.done = true;
+}
+
+/**
+ * The error for an upload that failed (a timeout, a broken connection) while a file from a
+ * URL was still being read into it: the API got an incomplete request, so nothing was stored.
+ * When most of the Timeout went waiting for the file's host, the host is named; otherwise the
+ * API's own error stays, saying that nothing was stored instead of "may or may not".
+ */
+export function explainUnfinishedUpload(error: unknown, files: readonly UploadFile[]): unknown {
+	const code = transportFailureCode(error);
+	// Not a failure of the connection, or one that proves nothing left (refused): its own error is right.
+	if (code === undefined || !wasDropped(code)) return error;
+	const reading = files.map((file) => readings.get(file)).find((candidate) => candidate && !candidate.done);
+	if (!reading) return error;
+	if (hostWaitMs(reading) * 2 >= reading.timeoutMs) return reading.hostTooSlow(isTimeout(code) ? undefined : code);
+	const apiError = error as Error & { description?: string };
+	const { apiName } = reading;
+	apiError.description = `${reading.stopped} ${
+		isTimeout(code)
+			? `${apiName} may be slow or down. Try again later, or raise Timeout (Milliseconds) in the node's Request Options.`
+			: `${apiName} or the network between closed the connection. Try again later.`
+	}`;
+	return apiError;
 }
 
 /**
@@ -258,12 +383,14 @@ export async function openUrlFile(
 	itemIndex: number,
 	value: unknown,
 	settings: UrlFileSettings,
+	position?: UrlPosition,
 ): Promise<UrlFile> {
 	const node = context.getNode();
-	const given = parseFileUrl(node, itemIndex, value);
+	const given = parseFileUrl(node, itemIndex, value, position ? `File URL ${position.index} of ${position.count}` : undefined);
+	const which = whichUrl(given, position);
 	const policy = getRequestPolicy(context, itemIndex);
 	const { rules } = settings;
-	const { final, response } = await download(context, itemIndex, given, policy);
+	const { final, response } = await download(context, itemIndex, given, which, policy);
 	// The download the upload reads: the one opened above, then one per further attempt.
 	let current = response.body;
 	let handedOut = false;
@@ -277,10 +404,12 @@ export async function openUrlFile(
 			// A second open is a new attempt of the upload: fetch the file again.
 			if (handedOut) {
 				current.destroy();
-				current = (await download(context, itemIndex, given, policy)).response.body;
+				current = (await download(context, itemIndex, given, which, policy)).response.body;
 			}
 			handedOut = true;
-			return streamFrom(countedBytes(node, file, current, rules));
+			// Until this attempt reads it, no reading of an earlier attempt speaks for it.
+			readings.delete(file);
+			return streamFrom(countedBytes(node, file, current, rules, policy, which));
 		},
 		release() {
 			current.destroy();
@@ -342,7 +471,11 @@ export async function openUrlFiles(
 	const values = urls.length > 0 ? urls : [''];
 	const files: UrlFile[] = [];
 	try {
-		for (const url of values) files.push(await openUrlFile(context, itemIndex, url, settings));
+		for (const [index, url] of values.entries()) {
+			// With several, each error says which one failed.
+			const position = values.length > 1 ? { index: index + 1, count: values.length } : undefined;
+			files.push(await openUrlFile(context, itemIndex, url, settings, position));
+		}
 	} finally {
 		if (files.length < values.length) for (const file of files) file.release();
 	}
@@ -359,6 +492,8 @@ export async function sendInputFile<T>(
 	const file = await readInputFile(context, itemIndex, settings);
 	try {
 		return await send(file);
+	} catch (error) {
+		throw explainUnfinishedUpload(error, [file]);
 	} finally {
 		file.release?.();
 	}
