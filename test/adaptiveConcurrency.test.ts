@@ -3,7 +3,8 @@
  * Concurrency setting (an upper bound it never exceeds), halves when the API answers 429 or
  * 503, sends nothing before a Retry-After has passed, and widens again as answers succeed.
  * The window on its own (with a fake clock), then through Invent's real execute path against
- * its double. Behaviour only: how many requests were in flight, in which order, never how long.
+ * its double. Behaviour only: how many requests were in flight, in which order, never how long;
+ * where requests must be in flight together, the double holds them until they all are.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -103,11 +104,14 @@ describe('Adaptive concurrency through a node', () => {
 		invent.contacts.length = 0;
 		invent.files.length = 0;
 		arrivals = [];
-		// Slow enough that every request the node lets go at once is in flight together.
 		invent.latency = (request: RecordedRequest) => {
 			arrivals.push({ inFlight: invent.inFlight, receivedAt: request.receivedAt, fault: request.fault });
-			return 100;
+			return 0;
 		};
+	});
+
+	afterEach(() => {
+		jest.restoreAllMocks();
 	});
 
 	function fileItems(count: number): FixtureItem[] {
@@ -138,12 +142,15 @@ describe('Adaptive concurrency through a node', () => {
 		['503', faults.unavailable()],
 	])('starts at the setting, backs off on %s (fewer in flight), recovers, keeps order and pairing', async (_status, fault) => {
 		invent.failNext(...Array.from({ length: CONCURRENCY }, () => fault));
-		// The refusals come back one by one, so that a retry could go out while the rest of the
-		// wave is still in flight, were the window not narrowed.
-		const slow = invent.latency!;
+		// The wave is refused only once all of it is in flight.
+		invent.holdUntil(CONCURRENCY);
+		// One halving leaves half the window; four answers widen it back to the bound. From the fifth
+		// answer on, requests are held until the whole window is in flight again.
+		const record = invent.latency!;
+		let answers = 0;
 		invent.latency = (request) => {
-			const delay = slow(request);
-			return request.fault ? 20 + 30 * arrivals.length : delay;
+			if (!request.fault && ++answers === CONCURRENCY / 2 + 1) invent.holdUntil(CONCURRENCY);
+			return record(request);
 		};
 		const input = fileItems(ITEMS);
 
@@ -181,10 +188,17 @@ describe('Adaptive concurrency through a node', () => {
 
 	it('keeps the pause for the whole run: items that had not started wait too', async () => {
 		// One 429 among eight requests in flight, answered at once: the seven others succeed
-		// later, and the items after them wait for the pause all the same.
+		// once the window has taken the pause, and the items after them wait for it all the same.
 		invent.failNext(faults.rateLimited('1'));
-		const slow = invent.latency!;
-		invent.latency = (request) => (request.fault ? (slow(request), 0) : slow(request));
+		let pauseTaken!: () => void;
+		const paused = new Promise<void>((resolve) => (pauseTaken = resolve));
+		const release = RequestWindow.prototype.release;
+		jest.spyOn(RequestWindow.prototype, 'release').mockImplementation(function (this: RequestWindow, ticket, signal) {
+			release.call(this, ticket, signal);
+			if (signal.kind === 'throttled') pauseTaken();
+		});
+		const record = invent.latency!;
+		invent.latency = (request) => (request.fault ? record(request) : (record(request), paused));
 		const input = fileItems(20);
 
 		const result = await upload(input, { concurrency: CONCURRENCY });

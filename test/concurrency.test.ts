@@ -2,10 +2,12 @@
  * Concurrency (Request Options): up to N items at once through the shared router, never
  * more requests in flight, and output exactly as one at a time would give it (order,
  * pairedItem, Continue On Fail, the error that stops the node). Against the Invent and
- * Haptik doubles with random answer delays.
+ * Haptik doubles with random answer delays; where a test needs N requests in flight at once,
+ * the double holds them until N have arrived, so no count depends on the machine's speed.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import * as errors from '../nodes/shared/errors';
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from './doubles/haptik';
 import type { RecordedRequest } from './doubles/httpDouble';
 import { sha256 } from './doubles/httpDouble';
@@ -76,6 +78,10 @@ beforeAll(async () => {
 	haptik = await new HaptikDouble().start();
 });
 
+afterEach(() => {
+	jest.restoreAllMocks();
+});
+
 afterAll(async () => {
 	await invent.stop();
 	await haptik.stop();
@@ -104,13 +110,15 @@ describe('Concurrency', () => {
 		async (setting, limit, seed) => {
 			const [{ id: contactId }] = invent.addContacts(1);
 			invent.latency = randomDelays(seed, 5, 60);
+			// Every slot in use at once: the first `limit` requests are answered only when all have arrived.
+			invent.holdUntil(limit);
 			const input = fileItems(ITEMS);
 
 			const result = await runInvent(upload(contactId, typeof setting === 'number' ? setting : undefined), input);
 
 			expect(result.error).toBeUndefined();
 			expect(invent.maxInFlight).toBeLessThanOrEqual(limit);
-			// Really concurrent: with 30 slow items every slot was used at once.
+			// Really concurrent: every slot was used at once.
 			expect(invent.maxInFlight).toBe(limit);
 			expect(result.items).toHaveLength(ITEMS);
 			expect(result.items.map((item) => item.pairedItem)).toEqual(input.map((_, item) => ({ item })));
@@ -130,6 +138,7 @@ describe('Concurrency', () => {
 
 	it('never has more multipart uploads in flight than the limit either (Haptik, Concurrency 3)', async () => {
 		haptik.latency = randomDelays(404, 5, 50);
+		haptik.holdUntil(3);
 		const input = fileItems(20);
 		const result = await runNode({
 			pkg,
@@ -196,8 +205,17 @@ describe('Concurrency', () => {
 		const slowFailing = 7;
 		const fastFailing = 9;
 		const concurrency = 5;
-		// Item 7 is answered last, so Invent refuses item 9 first.
-		invent.latency = (request) => (itemOf(request) === slowFailing ? 300 : 10);
+		// Item 7 and every item after 9 are answered only once the node holds Invent's refusal of
+		// item 9 (the first refusal it builds: item 7's is still held), so item 9 fails first and no
+		// later item can finish before the node knows.
+		let nineRefused!: () => void;
+		const refusalOfNine = new Promise<void>((resolve) => (nineRefused = resolve));
+		const buildRefusal = errors.statusRefusalError;
+		jest.spyOn(errors, 'statusRefusalError').mockImplementation((...args) => {
+			nineRefused();
+			return buildRefusal(...args);
+		});
+		invent.latency = (request) => (itemOf(request) === slowFailing || itemOf(request) > fastFailing ? refusalOfNine : 0);
 		const input = fileItems(ITEMS, (index) => ({
 			contactId: index === slowFailing || index === fastFailing || index === 20 ? 'ct_missing' : contactId,
 		}));
@@ -209,7 +227,7 @@ describe('Concurrency', () => {
 		expect(result.error?.message).toBe('Contact not found');
 		expect(result.error?.context?.itemIndex).toBe(slowFailing);
 		expect(invent.maxInFlight).toBeLessThanOrEqual(concurrency);
-		// Once item 9 failed, no item started: only those already under way (at most 4 others) ran.
+		// Once item 9 failed, no item started: only those already under way (at most 3 after it) ran.
 		const started = invent.requestsTo('POST', /\/files$/).map(itemOf);
 		expect(Math.max(...started)).toBeLessThanOrEqual(fastFailing + concurrency - 1);
 		expect(started).not.toContain(20);

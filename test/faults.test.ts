@@ -253,6 +253,8 @@ interface FaultCase {
 	timeoutMs?: number;
 	/** What happens to the item that meets the fault. */
 	expect: (operation: OperationCase, maxRetries: number) => Outcome;
+	/** What happens to the next item when the fault stays on, if not the same. */
+	next?: (operation: OperationCase, maxRetries: number) => Outcome;
 }
 
 const idempotent = (operation: OperationCase) => operation.method !== 'POST';
@@ -289,7 +291,15 @@ const faultCases: FaultCase[] = [
 			ends: 'error',
 			attempts: maxRetries + 1,
 			message: /^Too many requests$/,
-			description: /rate limiting.*Tried 3 times\.$/,
+			description: /^\w+ kept answering HTTP 429\. Try again later\. Tried 3 times\.$/,
+			httpCode: '429',
+		}),
+		// The API kept refusing until an item's retries ran out: the next 429 is final at once.
+		next: () => ({
+			ends: 'error',
+			attempts: 1,
+			message: /^Too many requests$/,
+			description: /^\w+ kept answering HTTP 429 to this run's requests, so this item was not retried\. Try again later\.$/,
 			httpCode: '429',
 		}),
 	},
@@ -427,7 +437,10 @@ describe.each(matrix)('%s × %s', (_label, _fault, operation, faultCase) => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 
 		// The first item meets the fault; the second meets it too unless it was a one-off.
-		const outcomes = [outcome, faultCase.once ? ({ ends: 'success', attempts: 1 } as const) : outcome];
+		const outcomes = [
+			outcome,
+			faultCase.once ? ({ ends: 'success', attempts: 1 } as const) : (faultCase.next?.(operation, maxRetries) ?? outcome),
+		];
 		for (const [index, expected] of outcomes.entries()) {
 			const { json } = result.items[index];
 			if (expected.ends === 'success') {

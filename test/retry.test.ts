@@ -4,7 +4,7 @@
  */
 import type { AttemptResult } from '../nodes/shared/retry';
 import {
-	MAX_RETRY_WAIT_MS,
+	MAX_WAIT_MS,
 	backoffDelay,
 	parseRetryAfter,
 	rateLimitRetryAfter,
@@ -86,6 +86,10 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter('Tue, 31 Dec 2024 23:59:00 GMT', now)).toBe(0);
 	});
 
+	it('reads a number too large to hold as a wait past any cap, not as no wait', () => {
+		expect(parseRetryAfter('9'.repeat(400), now)).toBe(Number.MAX_SAFE_INTEGER);
+	});
+
 	it('ignores what it cannot read', () => {
 		for (const value of [undefined, '', '  ', '-5', 'soon', '1e3', '12:00', {}]) {
 			expect(parseRetryAfter(value, now)).toBeUndefined();
@@ -96,7 +100,7 @@ describe('parseRetryAfter', () => {
 describe('backoffDelay', () => {
 	it('honours Retry-After up to the cap', () => {
 		expect(backoffDelay({ retry: 0, retryAfterMs: 1000 })).toBe(1000);
-		expect(backoffDelay({ retry: 0, retryAfterMs: 3_600_000 })).toBe(MAX_RETRY_WAIT_MS);
+		expect(backoffDelay({ retry: 0, retryAfterMs: 3_600_000 })).toBe(MAX_WAIT_MS);
 	});
 
 	it('doubles with each retry, jittered between half and all of the step', () => {
@@ -104,8 +108,8 @@ describe('backoffDelay', () => {
 		expect(backoffDelay({ retry: 0, baseMs: 1000, random: () => 0.999 })).toBe(1000);
 		expect(backoffDelay({ retry: 2, baseMs: 1000, random: () => 0 })).toBe(2000);
 		const late = backoffDelay({ retry: 20, baseMs: 1000, random: () => 0.999 });
-		expect(late).toBeLessThanOrEqual(MAX_RETRY_WAIT_MS);
-		expect(late).toBeGreaterThan(MAX_RETRY_WAIT_MS / 2);
+		expect(late).toBeLessThanOrEqual(MAX_WAIT_MS);
+		expect(late).toBeGreaterThan(MAX_WAIT_MS / 2);
 	});
 });
 
@@ -149,6 +153,33 @@ describe('runWithRetries', () => {
 		expect(attempts).toBe(3);
 		expect(result).toMatchObject({ ok: false, attempts: 3, cancelled: false });
 		expect(waits).toHaveLength(2);
+	});
+
+	it('does not wait for a Retry-After longer than the cap: no retry at all', async () => {
+		const { waits, wait } = recorder();
+		let attempts = 0;
+		const result = await runWithRetries(
+			async () => {
+				attempts++;
+				return failure(429, String(MAX_WAIT_MS / 1000 + 1));
+			},
+			{ method: 'GET', maxRetries: 3, replayable: true, wait },
+		);
+		expect(attempts).toBe(1);
+		expect(result).toMatchObject({ ok: false, attempts: 1, cancelled: false });
+		expect(waits).toHaveLength(0);
+	});
+
+	it('does not retry a refusal the API kept answering (an outage of the node run)', async () => {
+		const { waits, wait } = recorder();
+		const result = await runWithRetries(async () => ({ ...failure(503, '1'), keptRefusing: true }), {
+			method: 'GET',
+			maxRetries: 3,
+			replayable: true,
+			wait,
+		});
+		expect(result).toMatchObject({ ok: false, attempts: 1, cancelled: false, keptRefusing: true });
+		expect(waits).toHaveLength(0);
 	});
 
 	it('never repeats a body that cannot be sent again', async () => {
@@ -233,6 +264,6 @@ describe('rateLimitRetryAfter (X-RateLimit-* headers without Retry-After)', () =
 
 	it('is capped like Retry-After', () => {
 		const wait = parseRetryAfter(rateLimitRetryAfter(headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-interval-milliseconds': '600000' })));
-		expect(backoffDelay({ retry: 0, retryAfterMs: wait })).toBe(MAX_RETRY_WAIT_MS);
+		expect(backoffDelay({ retry: 0, retryAfterMs: wait })).toBe(MAX_WAIT_MS);
 	});
 });

@@ -2,7 +2,7 @@ import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { safeOrigin } from './parameters';
-import { isIdempotent, isTimeout, wasDropped } from './retry';
+import { MAX_WAIT_MS, isIdempotent, isThrottled, isTimeout, parseRetryAfter, wasDropped } from './retry';
 
 /** How one API words a refusal: its own message, and what the user can do about it. */
 export interface ApiRefusal {
@@ -267,6 +267,40 @@ export function cancelledError(node: INode, apiName: string, itemIndex?: number)
 	});
 }
 
+/** What a 429 or 503 that ended a request said about waiting. */
+export interface ThrottledAnswer {
+	/** Its Retry-After (or the rate-limit headers' wait in that form). */
+	retryAfter?: string;
+	/** It came while the API kept refusing this node run (./requestWindow), so it was not retried. */
+	keptRefusing: boolean;
+}
+
+/** The latest time a Date can hold. */
+const LAST_DATE_MS = 8.64e15;
+
+/**
+ * What to tell the user when a 429 or 503 ended the request: that the API asked for a wait
+ * longer than the node waits, or kept refusing; and when to try again. Undefined for a single
+ * refusal within the cap: the API's own fix says enough then.
+ */
+function throttledAdvice(apiName: string, statusCode: number, attempts: number, answer: ThrottledAnswer): string | undefined {
+	const now = Date.now();
+	const waitMs = parseRetryAfter(answer.retryAfter, now);
+	const until = waitMs === undefined ? undefined : Math.ceil((now + waitMs) / 1000) * 1000;
+	const when =
+		until !== undefined && until <= LAST_DATE_MS
+			? `Try again after ${new Date(until).toISOString().replace('.000Z', 'Z')}.`
+			: 'Try again later.';
+	if (waitMs !== undefined && waitMs > MAX_WAIT_MS) {
+		return `${apiName} asked to wait ${Math.ceil(waitMs / 1000)} s before the next request, longer than the node waits (${MAX_WAIT_MS / 1000} s). ${when}`;
+	}
+	if (answer.keptRefusing) {
+		return `${apiName} kept answering HTTP ${statusCode} to this run's requests, so this item was not retried. ${when}`;
+	}
+	if (attempts > 1) return `${apiName} kept answering HTTP ${statusCode}. ${when}`;
+	return undefined;
+}
+
 /**
  * The error for an HTTP status the API refused with. `body` is the parsed answer, or
  * undefined when it was an HTML page (a proxy's or gateway's, whose markup is no message).
@@ -278,10 +312,14 @@ export function statusRefusalError(
 	statusCode: number,
 	body: unknown,
 	html: boolean,
+	answer: ThrottledAnswer = { keptRefusing: false },
 ): NodeApiError {
 	const { apiName } = request;
 	const refusal = describeRefusal(statusCode, body);
-	let description = refusal.description;
+	const throttled = isThrottled({ kind: 'status', statusCode })
+		? throttledAdvice(apiName, statusCode, request.attempts, answer)
+		: undefined;
+	let description = throttled ?? refusal.description;
 	if (html) {
 		description = `${description} The answer was an HTML page, not ${apiName}'s JSON: a proxy or gateway in front of ${apiName} may have answered.`;
 	}

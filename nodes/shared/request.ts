@@ -27,7 +27,7 @@ import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
 import { requestWindowOf } from './requestWindow';
 import type { AttemptResult } from './retry';
-import { N8N_ERROR, isThrottled, parseRetryAfter, rateLimitRetryAfter, runWithRetries } from './retry';
+import { N8N_ERROR, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -353,24 +353,14 @@ async function exchange(
 	};
 
 	const result = await runWithRetries<ApiResponse>(
-		async () => {
+		async (attemptNumber) => {
 			if (signal?.aborted) throw cancelledError(node, target.apiName, itemIndex);
 			if (!window) return await attemptOnce();
 			// The node run's requests share one window (see ./requestWindow): a 429 or 503 narrows it.
-			const ticket = await window.acquire(signal);
-			if (!ticket) throw cancelledError(node, target.apiName, itemIndex);
-			let attempt: AttemptResult<ApiResponse> | undefined;
-			try {
-				attempt = await attemptOnce();
-				return attempt;
-			} finally {
-				window.release(
-					ticket,
-					attempt && !attempt.ok && isThrottled(attempt.outcome)
-						? { kind: 'throttled', retryAfterMs: parseRetryAfter(attempt.outcome.retryAfter) }
-						: { kind: 'answered' },
-				);
-			}
+			const retries = { used: attemptNumber - 1, max: policy.maxRetries };
+			const attempt = await window.send(attemptOnce, { signal, retries });
+			if (!attempt) throw cancelledError(node, target.apiName, itemIndex);
+			return attempt;
 		},
 		{
 			method,
@@ -403,7 +393,10 @@ async function exchange(
 	const html = isHtml(text);
 	// An HTML page is a proxy's or gateway's, not the API's: its markup is no message.
 	const body = html ? undefined : redactSecrets(parseBody(text), await refusalSecrets(context, target, control));
-	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html);
+	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html, {
+		retryAfter: result.outcome.retryAfter,
+		keptRefusing: result.keptRefusing === true,
+	});
 }
 
 /**

@@ -39,7 +39,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: DEFAULT_MAX_RETRIES,
 			description:
-				'How often to send a request again after a rate limit, an unavailable service or a failed connection. An upload is never sent again when the file may already have arrived.',
+				'How often to send a request again after a rate limit, an unavailable service or a failed connection; an upload that may already have arrived is never sent again. Once the API has kept answering 429 or 503 through this many retries, later 429 and 503 answers in the run fail at once.',
 		},
 		{
 			displayName: 'Retry Delay (Milliseconds)',
@@ -48,7 +48,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: DEFAULT_RETRY_DELAY_MS,
 			description:
-				'How long to wait before the first retry; each further retry waits about twice as long. A wait the API asks for is used instead.',
+				'How long to wait before the first retry; each further retry waits about twice as long, at most 60 seconds. A wait the API asks for is used instead; when it is longer than 60 seconds the item fails at once, its error saying when to try again.',
 		},
 		{
 			displayName: 'Timeout (Milliseconds)',

@@ -1,6 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { AttemptResult } from './retry';
+import { MAX_WAIT_MS, isThrottled, parseRetryAfter } from './retry';
+
 /** A granted place in the window: released with what the API answered. */
 export interface WindowTicket {
 	/** How many back-offs had happened when the request left. */
@@ -11,17 +14,27 @@ export interface WindowTicket {
 export type WindowSignal =
 	/** The API answered (any status but 429/503), or the request failed for another reason. */
 	| { kind: 'answered' }
-	/** 429 or 503: the API asks for fewer requests; Retry-After in milliseconds when it sent one. */
-	| { kind: 'throttled'; retryAfterMs?: number };
+	/**
+	 * 429 or 503: the API asks for fewer requests; Retry-After in milliseconds when it sent one.
+	 * `retries`: how many the request has used, of how many it may (Max Retries).
+	 */
+	| { kind: 'throttled'; retryAfterMs?: number; retries?: { used: number; max: number } };
 
 /**
  * How many requests of one node run may be in flight at once. It starts at the user's
  * Concurrency (its upper bound, never exceeded), halves when the API answers 429 or 503,
- * holds every new request back until a Retry-After has passed, and grows by one with each
- * answer that is not a refusal, back up to the bound. Requests wait in the order they asked.
+ * holds every new request back until a Retry-After has passed (at most MAX_WAIT_MS: a longer
+ * one pauses nothing, the request fails instead), and grows by one with each answer that is
+ * not a refusal, back up to the bound. Requests wait in the order they asked.
  *
  * Answers to requests sent before the last back-off do not halve it again: a burst of 429s
  * to requests that were already on their way is one signal, not many.
+ *
+ * The API is taken to be down (an outage) once a request has used all its retries on 429s or
+ * 503s, or the window has backed off more than Max Retries times in a row with nothing but 429s
+ * and 503s between: until the API answers anything else, a 429 or 503 is neither paused for
+ * nor retried. So a run against an API that is down ends after about Max Retries + 1 pauses
+ * (each at most MAX_WAIT_MS), however many items it has and however many are in flight.
  */
 export class RequestWindow {
 	private limit: number;
@@ -32,9 +45,18 @@ export class RequestWindow {
 
 	private era = 0;
 
-	private readonly waiting: Array<() => void> = [];
+	/** Back-offs since the last answer that was not a 429 or 503. */
+	private backOffsInARow = 0;
 
-	private wakeScheduled = false;
+	/** Requests waiting for a place, in order: called with whether they got one. */
+	private readonly waiting: Array<(granted: boolean) => void> = [];
+
+	/** Stops the timer that lets waiting requests go when a pause ends. */
+	private wake?: AbortController;
+
+	private outage = false;
+
+	private closed = false;
 
 	constructor(
 		readonly max: number,
@@ -48,22 +70,31 @@ export class RequestWindow {
 		return this.limit;
 	}
 
-	/** Waits for a place (or for `signal` to fire: then undefined, and no place is taken). */
+	/** Whether the API is taken to be down (see the class): a 429 or 503 now ends its request. */
+	get inOutage(): boolean {
+		return this.outage;
+	}
+
+	/**
+	 * Waits for a place (or for `signal` to fire, or the window to close: then undefined, and
+	 * no place is taken).
+	 */
 	async acquire(signal?: AbortSignal): Promise<WindowTicket | undefined> {
-		if (signal?.aborted) return undefined;
+		if (signal?.aborted || this.closed) return undefined;
 		if (this.waiting.length === 0 && this.canStart()) return this.grant();
 		return await new Promise<WindowTicket | undefined>((resolve) => {
 			const onAbort = () => {
-				const at = this.waiting.indexOf(wake);
+				const at = this.waiting.indexOf(settle);
 				if (at !== -1) this.waiting.splice(at, 1);
+				if (this.waiting.length === 0) this.stopWake();
 				resolve(undefined);
 			};
-			const wake = () => {
+			const settle = (granted: boolean) => {
 				signal?.removeEventListener('abort', onAbort);
-				resolve(this.grant());
+				resolve(granted ? this.grant() : undefined);
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			this.waiting.push(wake);
+			this.waiting.push(settle);
 			this.pump();
 		});
 	}
@@ -74,15 +105,58 @@ export class RequestWindow {
 		if (signal.kind === 'throttled') {
 			if (ticket.era === this.era) {
 				this.era++;
+				this.backOffsInARow++;
 				this.limit = Math.max(1, Math.floor(this.limit / 2));
 			}
-			if (signal.retryAfterMs !== undefined) {
-				this.pausedUntil = Math.max(this.pausedUntil, this.now() + signal.retryAfterMs);
+			const { retryAfterMs, retries } = signal;
+			const withinCap = retryAfterMs === undefined || retryAfterMs <= MAX_WAIT_MS;
+			if (retryAfterMs !== undefined && withinCap && !this.outage) {
+				this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
 			}
-		} else if (this.limit < this.max) {
-			this.limit++;
+			// A wait past the cap fails its request at once, whatever the API's state: no sign of an outage.
+			if (retries && withinCap && (retries.used >= retries.max || this.backOffsInARow > retries.max)) {
+				this.outage = true;
+			}
+		} else {
+			this.outage = false;
+			this.backOffsInARow = 0;
+			if (this.limit < this.max) this.limit++;
 		}
 		this.pump();
+	}
+
+	/**
+	 * Sends one attempt from a place in the window and tells the window what came back. A 429 or
+	 * 503 during an outage comes back marked `keptRefusing`: it is not retried. Undefined when
+	 * `signal` fired (or the window closed) before a place was free.
+	 */
+	async send<T>(
+		attempt: () => Promise<AttemptResult<T>>,
+		{ signal, retries }: { signal?: AbortSignal; retries: { used: number; max: number } },
+	): Promise<AttemptResult<T> | undefined> {
+		const ticket = await this.acquire(signal);
+		if (!ticket) return undefined;
+		let result: AttemptResult<T> | undefined;
+		try {
+			result = await attempt();
+		} finally {
+			// The attempt threw (its body's source failed): the place is given back all the same.
+			if (result === undefined) this.release(ticket, { kind: 'answered' });
+		}
+		if (result.ok || !isThrottled(result.outcome)) {
+			this.release(ticket, { kind: 'answered' });
+			return result;
+		}
+		const keptRefusing = this.outage;
+		this.release(ticket, { kind: 'throttled', retryAfterMs: parseRetryAfter(result.outcome.retryAfter), retries });
+		return keptRefusing ? { ...result, keptRefusing } : result;
+	}
+
+	/** Ends the window with its node run: the wake timer is stopped, and requests still waiting get no place. */
+	close(): void {
+		this.closed = true;
+		this.stopWake();
+		for (const settle of this.waiting.splice(0)) settle(false);
 	}
 
 	private canStart(): boolean {
@@ -96,15 +170,28 @@ export class RequestWindow {
 
 	/** Lets waiting requests go while there is room; after a pause, once it is over. */
 	private pump(): void {
-		while (this.waiting.length > 0 && this.canStart()) this.waiting.shift()!();
+		if (this.closed) return;
+		while (this.waiting.length > 0 && this.canStart()) this.waiting.shift()!(true);
 		const pauseLeft = this.pausedUntil - this.now();
-		if (this.waiting.length > 0 && pauseLeft > 0 && !this.wakeScheduled) {
-			this.wakeScheduled = true;
-			void sleep(pauseLeft).then(() => {
-				this.wakeScheduled = false;
-				this.pump();
-			});
+		if (this.waiting.length === 0 || pauseLeft <= 0) {
+			this.stopWake();
+		} else if (!this.wake) {
+			const wake = new AbortController();
+			this.wake = wake;
+			sleep(pauseLeft, wake.signal).then(
+				() => {
+					if (this.wake === wake) this.wake = undefined;
+					this.pump();
+				},
+				// Stopped: nobody waits any more, or the window closed.
+				() => undefined,
+			);
 		}
+	}
+
+	private stopWake(): void {
+		this.wake?.abort();
+		this.wake = undefined;
 	}
 }
 
@@ -113,11 +200,13 @@ const windows = new WeakMap<object, RequestWindow>();
 
 /** Runs `work` with a window of at most `max` requests in flight for every request made through `context`. */
 export async function withRequestWindow<T>(context: IExecuteFunctions, max: number, work: () => Promise<T>): Promise<T> {
-	windows.set(context, new RequestWindow(max));
+	const window = new RequestWindow(max);
+	windows.set(context, window);
 	try {
 		return await work();
 	} finally {
 		windows.delete(context);
+		window.close();
 	}
 }
 

@@ -76,8 +76,12 @@ const NOTHING_DONE_STATUSES = [429, 503];
 /** Statuses after which only a request that can be repeated without harm is sent again. */
 const IDEMPOTENT_RETRY_STATUSES = [500, 502, 504];
 
-/** The longest wait before one retry, whatever Retry-After asks for. */
-export const MAX_RETRY_WAIT_MS = 60_000;
+/**
+ * The longest the node waits in one go: before a retry, and in a pause of the request window
+ * (./requestWindow). A longer wait the API asks for (Retry-After, rate-limit headers) is not
+ * waited out at all: the item fails at once, its error saying when to try again.
+ */
+export const MAX_WAIT_MS = 60_000;
 
 export type AttemptOutcome =
 	| { kind: 'status'; statusCode: number; retryAfter?: string }
@@ -126,7 +130,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const trimmed = String(value).trim();
 	if (trimmed === '') return undefined;
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	// Too many digits for a number: a wait past any cap, not an unreadable header.
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(Math.round(Number(trimmed) * 1000), Number.MAX_SAFE_INTEGER);
 	// HTTP dates name a weekday and a month; a bare number was handled above.
 	if (!/[a-z]/i.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
@@ -136,7 +141,7 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 /**
  * A wait the API's rate-limit headers ask for when it sent no Retry-After: with
  * `X-RateLimit-Remaining: 0`, the window of `X-RateLimit-Interval-Milliseconds` (Leadway,
- * LeadConnector API docs). Given in Retry-After's form (seconds), so it is capped the same way.
+ * LeadConnector API docs). Given in Retry-After's form (seconds), so MAX_WAIT_MS applies the same way.
  */
 export function rateLimitRetryAfter(header: (name: string) => string | undefined): string | undefined {
 	if (header('x-ratelimit-remaining')?.trim() !== '0') return undefined;
@@ -163,7 +168,7 @@ export function backoffDelay({
 	retry,
 	retryAfterMs,
 	baseMs = DEFAULT_RETRY_DELAY_MS,
-	capMs = MAX_RETRY_WAIT_MS,
+	capMs = MAX_WAIT_MS,
 	random = Math.random,
 }: BackoffOptions): number {
 	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, capMs);
@@ -171,10 +176,13 @@ export function backoffDelay({
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** One attempt's result: a value, or a failure classified for the retry decision. */
+/**
+ * One attempt's result: a value, or a failure classified for the retry decision. `keptRefusing`:
+ * the API kept answering 429 or 503 to this node run (./requestWindow), so no retry follows.
+ */
 export type AttemptResult<T> =
 	| { ok: true; value: T }
-	| { ok: false; outcome: AttemptOutcome; error: unknown };
+	| { ok: false; outcome: AttemptOutcome; error: unknown; keptRefusing?: boolean };
 
 export interface RetryOptions {
 	method: IHttpRequestMethods;
@@ -182,6 +190,7 @@ export interface RetryOptions {
 	/** Whether the request can be sent again at all (a streamed body without a factory cannot). */
 	replayable: boolean;
 	baseDelayMs?: number;
+	/** The longest wait before a retry; a longer Retry-After ends the retries. MAX_WAIT_MS by default. */
 	capDelayMs?: number;
 	/** The execution's cancel signal: no retry starts, and no wait goes on, once it fires. */
 	signal?: AbortSignal;
@@ -192,33 +201,36 @@ export interface RetryOptions {
 
 export type RetryResult<T> =
 	| { ok: true; value: T; attempts: number }
-	| { ok: false; outcome: AttemptOutcome; error: unknown; attempts: number; cancelled: boolean };
+	| { ok: false; outcome: AttemptOutcome; error: unknown; attempts: number; cancelled: boolean; keptRefusing?: boolean };
 
 /**
  * Runs `attempt` until it succeeds, fails in a way that must not be retried, runs out of
- * retries, or the execution is cancelled. The last failure comes back for the caller to
- * turn into an error; nothing is thrown from here except by `attempt` itself.
+ * retries, is asked to wait longer than the cap, or the execution is cancelled. The last
+ * failure comes back for the caller to turn into an error; nothing is thrown from here
+ * except by `attempt` itself.
  */
 export async function runWithRetries<T>(
 	attempt: (attemptNumber: number) => Promise<AttemptResult<T>>,
 	options: RetryOptions,
 ): Promise<RetryResult<T>> {
-	const { method, maxRetries, replayable, signal, wait = sleep } = options;
+	const { method, maxRetries, replayable, signal, wait = sleep, capDelayMs = MAX_WAIT_MS } = options;
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		const result = await attempt(attemptNumber);
 		if (result.ok) return { ...result, attempts: attemptNumber };
-		const failed = { ok: false as const, outcome: result.outcome, error: result.error, attempts: attemptNumber };
+		const { outcome, error, keptRefusing } = result;
+		const failed = { ok: false as const, outcome, error, attempts: attemptNumber, ...(keptRefusing ? { keptRefusing } : {}) };
 		if (signal?.aborted) return { ...failed, cancelled: true };
 		const retriesUsed = attemptNumber - 1;
-		if (!replayable || retriesUsed >= maxRetries || !shouldRetry(method, result.outcome)) {
+		if (keptRefusing || !replayable || retriesUsed >= maxRetries || !shouldRetry(method, outcome)) {
 			return { ...failed, cancelled: false };
 		}
+		const retryAfterMs = outcome.kind === 'status' ? parseRetryAfter(outcome.retryAfter) : undefined;
+		if (retryAfterMs !== undefined && retryAfterMs > capDelayMs) return { ...failed, cancelled: false };
 		const delay = backoffDelay({
 			retry: retriesUsed,
-			retryAfterMs:
-				result.outcome.kind === 'status' ? parseRetryAfter(result.outcome.retryAfter) : undefined,
+			retryAfterMs,
 			baseMs: options.baseDelayMs,
-			capMs: options.capDelayMs,
+			capMs: capDelayMs,
 			random: options.random,
 		});
 		try {

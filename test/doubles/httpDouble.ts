@@ -59,7 +59,11 @@ export const faults = {
 		response: json(429, { message: 'Too many requests' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
 	}),
 	serverError: (): Fault => ({ kind: 'answer', name: 'serverError', response: json(500, { message: 'Internal server error' }) }),
-	unavailable: (): Fault => ({ kind: 'answer', name: 'unavailable', response: json(503, { message: 'Service unavailable' }) }),
+	unavailable: (retryAfter?: string): Fault => ({
+		kind: 'answer',
+		name: 'unavailable',
+		response: json(503, { message: 'Service unavailable' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
+	}),
 	hang: (): Fault => ({ kind: 'hang' }),
 	malformedJson: (): Fault => ({
 		kind: 'answer',
@@ -99,10 +103,16 @@ export class HttpDouble {
 
 	maxInFlight = 0;
 
-	/** Milliseconds to wait before answering a request (after reading it), like a slow API. */
-	latency?: (request: RecordedRequest) => number;
+	/**
+	 * Called as each request has been read: milliseconds to wait before answering it, like a slow
+	 * API, or a promise to answer it after.
+	 */
+	latency?: (request: RecordedRequest) => number | Promise<unknown>;
 
 	private standingFault?: Fault;
+
+	/** Requests held back by `holdUntil`, and when they go anyway. */
+	private holding?: { count: number; waiting: Array<() => void>; deadline: NodeJS.Timeout };
 
 	constructor(private readonly handle: Handler) {}
 
@@ -117,7 +127,35 @@ export class HttpDouble {
 	}
 
 	async stop(): Promise<void> {
+		this.letHeldGo();
 		await closeServer(this.server);
+	}
+
+	/**
+	 * Holds the next `count` requests unanswered until all of them have arrived, so that `count`
+	 * are in flight at once however slow the machine is; then they are answered as usual. After
+	 * `deadlineMs` they go all the same: the test's own count then fails, instead of the test hanging.
+	 */
+	holdUntil(count: number, deadlineMs = 20_000): this {
+		this.letHeldGo();
+		this.holding = { count, waiting: [], deadline: setTimeout(() => this.letHeldGo(), deadlineMs) };
+		return this;
+	}
+
+	private async heldBack(): Promise<void> {
+		const holding = this.holding;
+		if (!holding) return;
+		const released = new Promise<void>((resolve) => holding.waiting.push(resolve));
+		if (holding.waiting.length >= holding.count) this.letHeldGo();
+		await released;
+	}
+
+	private letHeldGo(): void {
+		const holding = this.holding;
+		if (!holding) return;
+		this.holding = undefined;
+		clearTimeout(holding.deadline);
+		for (const release of holding.waiting) release();
 	}
 
 	/**
@@ -141,6 +179,7 @@ export class HttpDouble {
 	}
 
 	resetInFlight(): void {
+		this.letHeldGo();
 		this.inFlight = 0;
 		this.maxInFlight = 0;
 	}
@@ -200,7 +239,9 @@ export class HttpDouble {
 		// The client times out and closes the socket; stop() closes any left open.
 		if (fault?.kind === 'hang') return;
 		const delay = this.latency?.(request) ?? 0;
-		if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+		await this.heldBack();
+		if (typeof delay !== 'number') await delay;
+		else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 		let response: DoubleResponse;
 		try {
 			response = fault?.kind === 'answer' ? fault.response : await this.handle(request);

@@ -308,6 +308,8 @@ export interface RunOptions {
 	input: FixtureItem[];
 	/** Credential data by credential type name; defaults are applied as n8n does. */
 	credentials: Record<string, ICredentialDataDecryptedObject>;
+	/** Called once the run has started, with what cancels it (as Stop in the editor does). */
+	onStart?: (cancel: () => void) => void;
 }
 
 export interface RunResult {
@@ -350,7 +352,7 @@ function nodeUnderTest(pkg: LoadedPackage, node: NodeUnderTest): { nodeTypes: Te
 }
 
 /** Runs `File Source → node under test` through WorkflowExecute and returns the node's output. */
-export async function runNode({ pkg, node, input, credentials }: RunOptions): Promise<RunResult> {
+export async function runNode({ pkg, node, input, credentials, onStart }: RunOptions): Promise<RunResult> {
 	const fixtureKey = `fixture-${++fixtureCounter}`;
 	fixtures.set(fixtureKey, input);
 
@@ -394,7 +396,9 @@ export async function runNode({ pkg, node, input, credentials }: RunOptions): Pr
 	});
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	try {
-		const run = await workflowExecute.processRunExecutionData(workflow);
+		const running = workflowExecute.processRunExecutionData(workflow);
+		onStart?.(() => running.cancel());
+		const run = await running;
 		const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 		const sourceError = run.data.resultData.runData['File Source']?.[0]?.error;
 		if (sourceError) throw sourceError;
