@@ -1,10 +1,9 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createApiClient } from '../shared/apiClient';
 import { credentialProbe } from '../shared/credentialProbe';
-import type { DownloadNaming } from '../shared/download';
-import { downloadToBinary, fileServerTarget } from '../shared/download';
+import { fileDownloader, fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
 import type { FilePlace } from '../shared/existingFiles';
 import { byteCount } from '../shared/existingFiles';
@@ -52,15 +51,7 @@ const CITYPAY_FILES = {
  * only to the credential's own origin: a file on another host, or a redirect to one, is
  * fetched without it.
  */
-export async function downloadAttachmentFile(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	fileUrl: string,
-	naming: DownloadNaming,
-): Promise<IBinaryData> {
-	const { credentials, policy } = await cityPayApi.session(context, itemIndex);
-	return await downloadToBinary(context, itemIndex, { files: CITYPAY_FILES, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
-}
+export const downloadAttachmentFile = fileDownloader(cityPayApi, CITYPAY_FILES);
 
 /** CityPay: `limit` is at most 100 per page (API docs). */
 const MAX_PAGE_SIZE = 100;

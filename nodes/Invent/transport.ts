@@ -1,9 +1,8 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { createApiClient } from '../shared/apiClient';
 import { credentialProbe } from '../shared/credentialProbe';
-import type { DownloadNaming } from '../shared/download';
-import { downloadToBinary, fileServerTarget } from '../shared/download';
+import { fileDownloader, fileServerTarget } from '../shared/download';
 import { messageFromBody } from '../shared/errors';
 import type { FilePlace } from '../shared/existingFiles';
 import { readPages } from '../shared/paging';
@@ -96,12 +95,4 @@ const INVENT_FILES = {
  * Downloads a file's `file_url` into a binary field, streamed. The API key goes only to the
  * credential's own origin: a file on another host, or a redirect to one, is fetched without it.
  */
-export async function downloadContactFile(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	fileUrl: string,
-	naming: DownloadNaming,
-): Promise<IBinaryData> {
-	const { credentials, policy } = await inventApi.session(context, itemIndex);
-	return await downloadToBinary(context, itemIndex, { files: INVENT_FILES, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
-}
+export const downloadContactFile = fileDownloader(inventApi, INVENT_FILES);

@@ -29,6 +29,16 @@ export function inputBinaryField(hint: string): INodeProperties {
 	};
 }
 
+/** "Put Output File in Field": the binary field a download puts its file in (read back by `getOutputBinaryField`). */
+export const outputBinaryField: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	required: true,
+	default: 'data',
+	hint: 'The name of the output binary field to put the file in',
+};
+
 /** "Input Type": where an upload takes its file from. `Binary File` is the default, so existing workflows keep working. */
 export function inputTypeProperty(apiName: string): INodeProperties {
 	return {

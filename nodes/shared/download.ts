@@ -30,6 +30,17 @@ export function fileServerTarget(apiName: string, credentialType: string, whenGo
 	};
 }
 
+/** A vendor's download of a file URL it handed out: with the Base URL and Request Options of the item's session. */
+export function fileDownloader(
+	client: { session(context: IExecuteFunctions, itemIndex: number): Promise<{ credentials: { baseUrl: string }; policy: RequestPolicy }> },
+	files: ApiTarget,
+) {
+	return async (context: IExecuteFunctions, itemIndex: number, fileUrl: string, naming: DownloadNaming = {}): Promise<IBinaryData> => {
+		const { credentials, policy } = await client.session(context, itemIndex);
+		return await downloadToBinary(context, itemIndex, { files, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
+	};
+}
+
 /** Where a download starts from: the API whose credential may go along, and only to its own origin. */
 export interface DownloadSource {
 	/** Who answers for the file bytes (its refusal wording) and which credential authenticates. */

@@ -86,3 +86,15 @@ export function safeOrigin(url: string): string {
 		return 'an invalid URL';
 	}
 }
+
+/** The Put Output File in Field parameter (`binaryPropertyName`) of a download, refused when empty. */
+export function getOutputBinaryField(context: IExecuteFunctions, itemIndex: number): string {
+	const propertyName = String(context.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
+	if (propertyName === '') {
+		throw new NodeOperationError(context.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
+			itemIndex,
+			description: 'Enter the name of the binary field to put the file in, for example data.',
+		});
+	}
+	return propertyName;
+}

@@ -1,35 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
+import { outputBinaryField, showOnlyFor } from '../../../shared/description';
 import { isGenericMimeType } from '../../../shared/mime';
-import { getPathId } from '../../../shared/parameters';
+import { getOutputBinaryField, getPathId } from '../../../shared/parameters';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';
 import { attachmentLocator } from '../../rules';
 
 const properties: INodeProperties[] = [
 	attachmentLocator('The attachment to download'),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputBinaryField,
 ];
 
 export const description = showOnlyFor('attachment', 'download', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = getPathId(this, 'attachmentId', 'Attachment ID', itemIndex);
-	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
-	if (propertyName === '') {
-		throw new NodeOperationError(this.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Enter the name of the binary field to put the file in, for example data.',
-		});
-	}
+	const propertyName = getOutputBinaryField(this, itemIndex);
 
 	const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: `/attachments/${attachmentId}` });
 	const attachment = response.body as IDataObject;

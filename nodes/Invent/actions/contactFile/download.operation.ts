@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
+import { outputBinaryField, showOnlyFor } from '../../../shared/description';
 import { isGenericMimeType } from '../../../shared/mime';
-import { getPathId, parseHttpUrl } from '../../../shared/parameters';
+import { getOutputBinaryField, getPathId, parseHttpUrl } from '../../../shared/parameters';
 import { resourceLocatorProperty } from '../../../shared/resourceLocator';
 import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
 import { downloadContactFile, readContactFiles } from '../../transport';
@@ -21,14 +21,7 @@ const properties: INodeProperties[] = [
 		noun: 'file',
 		urlPlaceholder: 'https://files.example.com/contacts/report.pdf',
 	}),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputBinaryField,
 ];
 
 export const description = showOnlyFor('contactFile', 'download', properties);
@@ -58,13 +51,7 @@ function getWantedFile(context: IExecuteFunctions, itemIndex: number): { by: 'id
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const contactId = getPathId(this, 'contactId', 'Contact ID', itemIndex);
 	const wanted = getWantedFile(this, itemIndex);
-	const propertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
-	if (propertyName === '') {
-		throw new NodeOperationError(this.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Enter the name of the binary field to put the file in, for example data.',
-		});
-	}
+	const propertyName = getOutputBinaryField(this, itemIndex);
 
 	// Invent has no route for one file: it is found in the contact's list, which stops once it is.
 	const contact = decodeURIComponent(contactId);
