@@ -15,7 +15,7 @@ import busboy from 'busboy';
 import { exampleWorkflows } from '../../scripts/dev.mjs';
 import { REPO_ROOT } from '../../scripts/n8n-local/prepare.mjs';
 import { executeWorkflow } from '../../scripts/n8n-local/run.mjs';
-import { sandboxCredentials } from '../../scripts/sandbox.mjs';
+import { CREDENTIAL_IDS, sandboxCredentials } from '../../scripts/sandbox.mjs';
 import { openBrowser, screenshot, signIn } from './browser.mjs';
 import { VENDORS, branch, errorModeWorkflows } from './errorModeWorkflows.mjs';
 import { formTriggerOf, publishFormWorkflows, submitForm } from './formTrigger.mjs';
@@ -209,6 +209,37 @@ const FORM_SUBMISSIONS = {
 	},
 };
 
+const INVENT_DOWNLOAD_WORKFLOW_ID = 'e2eInventDownld1';
+
+/** Manual Trigger → Invent Contact File → Get Many → Download (By ID) → Extract From File (base64). */
+function inventDownloadWorkflow(contactId) {
+	const credentials = { inventApi: { id: CREDENTIAL_IDS.invent, name: 'Invent Sandbox' } };
+	const contact = { __rl: true, mode: 'id', value: contactId };
+	const node = (name, x, type, typeVersion, parameters, extra = {}) => ({ id: `dl-${x}`, name, type, typeVersion, position: [x, 0], parameters, ...extra });
+	const names = ['Start', 'List Files', 'Download File', 'Read Back'];
+	return {
+		id: INVENT_DOWNLOAD_WORKFLOW_ID,
+		name: 'E2E: Invent contact files downloaded',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		nodes: [
+			node(names[0], 0, 'n8n-nodes-base.manualTrigger', 1, {}),
+			node(names[1], 220, `${PACKAGE.name}.invent`, 1, { resource: 'contactFile', operation: 'getMany', contactId: contact, returnAll: true }, { credentials }),
+			node(
+				names[2],
+				440,
+				`${PACKAGE.name}.invent`,
+				1,
+				{ resource: 'contactFile', operation: 'download', contactId: contact, fileId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+				{ credentials },
+			),
+			node(names[3], 660, 'n8n-nodes-base.extractFromFile', 1.1, { operation: 'binaryToPropery', binaryPropertyName: 'data', options: {} }),
+		],
+		connections: Object.fromEntries(names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }])),
+	};
+}
+
 /** The binary data modes the examples run in: n8n's default in regular mode, and in queue mode. */
 const BINARY_MODES = ['filesystem', 'database'];
 
@@ -225,13 +256,18 @@ describe('the package in a real n8n', () => {
 	const screenshots = [];
 	// Invent uploads go to a contact the sandbox made; its ID is known once the sandbox runs.
 	let errorModeRuns = [];
+	let inventFilesToDownload = [];
 
 	beforeAll(async () => {
 		({ userFolder, sandbox, n8n, session, stop } = await startPackageInN8n({
 			name: 'examples',
 			workflows: ({ services }) => {
-				errorModeRuns = errorModeWorkflows({ inventContactId: services.invent.double.contacts[0].id });
-				return errorModeRuns.map((entry) => entry.workflow);
+				const inventContactId = services.invent.double.contacts[0].id;
+				errorModeRuns = errorModeWorkflows({ inventContactId });
+				// A contact of its own with three files, for Invent's Download.
+				const [downloadContact] = services.invent.double.addContacts(1);
+				inventFilesToDownload = services.invent.double.addContactFiles(downloadContact.id, 3);
+				return [...errorModeRuns.map((entry) => entry.workflow), inventDownloadWorkflow(downloadContact.id)];
 			},
 		}));
 		// A Form Trigger listens only once its workflow is published.
@@ -283,6 +319,22 @@ describe('the package in a real n8n', () => {
 			5 * 60 * 1000,
 		);
 	});
+
+	test.each(BINARY_MODES)('Invent Contact File → Download stores the bytes in the %s binary mode', async (binaryMode) => {
+		const mark = sandboxMark(sandbox.services);
+		const run = await executeWorkflow(userFolder, INVENT_DOWNLOAD_WORKFLOW_ID, {
+			env: { ...N8N_ENV, N8N_DEFAULT_BINARY_DATA_MODE: binaryMode },
+		});
+		const downloaded = outputItems(run, 'Download File');
+		expect(downloaded.map((item) => item.binary.data.fileName)).toEqual(inventFilesToDownload.map((file) => file.name));
+		expect(downloaded.map((item) => item.binary.data.mimeType)).toEqual(inventFilesToDownload.map((file) => file.type));
+		// In n8n's binary store of this mode, not in the item.
+		for (const item of downloaded) expect(item.binary.data.id.split(':')[0]).toBe(binaryMode === 'filesystem' ? 'filesystem-v2' : 'database');
+		// Read back through n8n's own Extract From File: byte for byte what Invent holds.
+		const readBack = outputItems(run, 'Read Back').map((item) => sha256(Buffer.from(item.json.data, 'base64')));
+		expect(readBack).toEqual(inventFilesToDownload.map((file) => file.sha256));
+		expect(receivedSince(sandbox.services, mark).inventFiles).toEqual([]);
+	}, 5 * 60 * 1000);
 
 	test('the Leadway Conversation ID list (From List) searches conversations through the editor\'s API', async () => {
 		const { id, name } = sandboxCredentials(sandbox).find((credential) => credential.type === 'leadwayApi');
