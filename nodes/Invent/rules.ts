@@ -38,21 +38,6 @@ export function contactLocator(description: string): INodeProperties {
 }
 
 /**
- * One page of Invent's contact list and whether another follows; a page holding anything
- * but contact objects (in the list or in its envelope) is refused.
- */
-export function readContactPage(
-	node: INode,
-	response: ApiResponse,
-	page: number,
-	take: number,
-	itemIndex?: number,
-): { contacts: IDataObject[]; hasMore: boolean } {
-	const { records: contacts, hasMore } = readListPage(node, response, page, take, itemIndex);
-	return { contacts, hasMore };
-}
-
-/**
  * One page of an Invent list (contacts, a contact's files) and whether another follows; a
  * page holding anything but objects (in the list or in its envelope) is refused.
  */

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { pathIdProblem } from '../../shared/parameters';
 import { matchesSearch } from '../../shared/resourceLocator';
-import { MAX_PAGE_SIZE, readContactPage, readListPage } from '../rules';
+import { MAX_PAGE_SIZE, readListPage } from '../rules';
 import { inventApi } from '../transport';
 
 /** The first channel value of a kind (`email`, `phone`) a contact has. */
@@ -24,8 +24,9 @@ function toListItem(contact: IDataObject): INodeListSearchItems {
 /** The Organization ID the panel shows, as one path segment (`c`, the key's own, when empty). */
 function organizationSegment(context: ILoadOptionsFunctions): string {
 	const id = String(context.getNodeParameter('organizationId', 'c') ?? '').trim() || 'c';
-	if (id === '.' || id === '..') {
-		throw new NodeOperationError(context.getNode(), `Organization ID "${id}" is not a valid ID`, {
+	const problem = pathIdProblem(id);
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `Organization ID ${problem}`, {
 			description: 'Enter the ID of your organization, or "c" for the one your API key belongs to.',
 		});
 	}
@@ -52,7 +53,7 @@ export async function searchContacts(
 		qs,
 		answer: 'list',
 	});
-	const { contacts, hasMore } = readContactPage(this.getNode(), response, page, MAX_PAGE_SIZE);
+	const { records: contacts, hasMore } = readListPage(this.getNode(), response, page, MAX_PAGE_SIZE);
 	return {
 		results: contacts.filter((contact) => contact?.id !== undefined && contact.id !== null).map(toListItem),
 		...(hasMore ? { paginationToken: String(page + 1) } : {}),

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
 import { readPages } from '../../../shared/paging';
-import { MAX_PAGE_SIZE, organizationIdProperty, organizationPath, readContactPage } from '../../rules';
+import { MAX_PAGE_SIZE, organizationIdProperty, organizationPath, readListPage } from '../../rules';
 import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		pageName: (page) => `page ${page}`,
 		readPage: async ({ cursor: page = 1 }) => {
 			const response = await session.request({ method: 'GET', path, qs: { ...qs, page, take }, answer: 'list' });
-			const { contacts: items, hasMore } = readContactPage(this.getNode(), response, page, take, itemIndex);
+			const { records: items, hasMore } = readListPage(this.getNode(), response, page, take, itemIndex);
 			return { items, next: hasMore ? page + 1 : undefined };
 		},
 	});
