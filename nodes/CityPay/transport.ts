@@ -37,14 +37,12 @@ export const testCityPayCredential = credentialProbe({
 });
 
 /** Where attachment bytes live: CityPay's own host or a file host it names in `file_url`. */
-const CITYPAY_FILES = {
-	...fileServerTarget(
-		'CityPay',
-		'cityPayApi',
-		'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
-	),
-	secretFields: cityPayApi.credentialRules.secretFields,
-};
+const CITYPAY_FILES = fileServerTarget(
+	'CityPay',
+	'cityPayApi',
+	'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
+	cityPayApi.credentialRules.secretFields,
+);
 
 /**
  * Downloads an attachment's `file_url` into a binary field, streamed. The Bearer token goes

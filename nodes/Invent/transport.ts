@@ -82,14 +82,12 @@ export function contactFilesPlace(context: IExecuteFunctions, itemIndex: number,
 }
 
 /** Where file bytes live: Invent's own host or a file host it names in `file_url`. */
-const INVENT_FILES = {
-	...fileServerTarget(
-		'Invent',
-		'inventApi',
-		"The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from Invent's file list.",
-	),
-	secretFields: inventApi.credentialRules.secretFields,
-};
+const INVENT_FILES = fileServerTarget(
+	'Invent',
+	'inventApi',
+	"The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from Invent's file list.",
+	inventApi.credentialRules.secretFields,
+);
 
 /**
  * Downloads a file's `file_url` into a binary field, streamed. The API key goes only to the

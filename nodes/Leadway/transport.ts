@@ -69,11 +69,9 @@ export const testLeadwayCredential = credentialProbe({
 });
 
 /** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
-export const LEADWAY_FILES = {
-	...fileServerTarget(
-		'Leadway',
-		'leadwayApi',
-		'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
-	),
-	secretFields: leadwayApi.credentialRules.secretFields,
-};
+export const LEADWAY_FILES = fileServerTarget(
+	'Leadway',
+	'leadwayApi',
+	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
+	leadwayApi.credentialRules.secretFields,
+);

@@ -17,10 +17,16 @@ const MAX_DOWNLOAD_REDIRECTS = 5;
  * Who answers for a file's bytes: a file server (the API's own host or another), worded as
  * such, with `whenGone` as the fix for 403, 404 and 410 (an expired or removed file).
  */
-export function fileServerTarget(apiName: string, credentialType: string, whenGone: string): ApiTarget {
+export function fileServerTarget(
+	apiName: string,
+	credentialType: string,
+	whenGone: string,
+	secretFields: readonly string[],
+): ApiTarget {
 	return {
 		apiName,
 		credentialType,
+		secretFields,
 		describeRefusal: describeRefusalWith({
 			apiName: 'The file server',
 			errorMessage: ['message', 'error'],
