@@ -1,9 +1,9 @@
 import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
-import type { ApiResponse } from '../shared/request';
-import { resourceLocatorProperty } from '../shared/resourceLocator';
+import { nonObjectEntry, unexpectedAnswerError } from '../shared/transport';
+import type { ApiResponse } from '../shared/transport';
+import { resourceLocatorProperty } from '../shared/node';
 
 /** The attachment, picked from a list or given by ID, for every operation that names one attachment. */
 export function attachmentLocator(description: string): INodeProperties {

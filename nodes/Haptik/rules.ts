@@ -1,9 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadFile } from '../shared/binaryInput';
-import type { FileRules } from '../shared/fileRules';
-import { assertFileAllowed, effectiveExtensions, fileExtension } from '../shared/fileRules';
+import type { FileRules, UploadFile } from '../shared/binary';
+import { assertFileAllowed, effectiveExtensions, fileExtension } from '../shared/binary';
 
 // Haptik: supported extensions, by message type (API docs, "Supported Extensions").
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'gif'] as const;

@@ -1,10 +1,18 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { createApiClient } from '../shared/apiClient';
-import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
-import { unreachableMessage } from '../shared/credentialProbe';
-import { messageFromBody, networkErrorCode, redactSecrets, secretValues } from '../shared/errors';
-import { isHttpUrl, joinUrl, safeOrigin } from '../shared/parameters';
+import {
+	CONTROL_CHARACTER_PROBLEM,
+	createApiClient,
+	credentialFieldProblem,
+	isHttpUrl,
+	joinUrl,
+	messageFromBody,
+	networkErrorCode,
+	redactSecrets,
+	safeOrigin,
+	secretValues,
+	unreachableMessage,
+} from '../shared/transport';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
 export const UPLOAD_PATH = '/v1.0/log_file_from_user/';

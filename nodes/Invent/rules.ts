@@ -1,10 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
-import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
-import { byteCount } from '../shared/existingFiles';
-import type { ApiResponse } from '../shared/request';
-import { getPathId } from '../shared/parameters';
-import { resourceLocatorProperty } from '../shared/resourceLocator';
+import { nonObjectEntry, unexpectedAnswerError } from '../shared/transport';
+import { byteCount, getPathId, resourceLocatorProperty } from '../shared/node';
+import type { ApiResponse } from '../shared/transport';
 
 /** The path prefix of every org-scoped route; `c` is the key's own organization. */
 export function organizationPath(context: IExecuteFunctions, itemIndex: number): string {

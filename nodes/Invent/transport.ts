@@ -1,11 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { createApiClient } from '../shared/apiClient';
-import { credentialProbe } from '../shared/credentialProbe';
-import { fileDownloader, fileServerTarget } from '../shared/download';
-import { messageFromBody } from '../shared/errors';
-import type { FilePlace } from '../shared/existingFiles';
-import { readPages } from '../shared/paging';
+import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
+import { fileDownloader, fileServerTarget } from '../shared/binary';
+import type { FilePlace } from '../shared/node';
+import { readPages } from '../shared/node';
 import { MAX_PAGE_SIZE, fileNameAndSize, readListPage } from './rules';
 
 /** The one client of the Invent API. */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resourceLocatorProperty } from '../shared/resourceLocator';
+import { resourceLocatorProperty } from '../shared/node';
 import type { LeadwayCredentials } from './transport';
 
 /**

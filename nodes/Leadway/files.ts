@@ -1,15 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiSession } from '../shared/apiClient';
-import type { UploadFile } from '../shared/binaryInput';
-import { readBinaryFile } from '../shared/binaryInput';
-import { mimeTypeOption } from '../shared/description';
-import type { MultipartField } from '../shared/multipart';
-import { isHttpUrl, splitList } from '../shared/parameters';
-import { explainUnfinishedUpload, openUrlFiles, splitUrlList } from '../shared/urlInput';
+import type { ApiSession } from '../shared/transport';
+import type { MultipartField, UploadFile } from '../shared/binary';
+import { explainUnfinishedUpload, multipartBody, openUrlFiles, readBinaryFile, splitUrlList } from '../shared/binary';
+import { mimeTypeOption, splitList } from '../shared/node';
+import { isHttpUrl } from '../shared/transport';
 import type { UploadAnswer, UploadedFile } from './rules';
-import { chunk, LEADWAY_FILE_RULES, LEADWAY_MAX_FILES_PER_REQUEST, readUploadAnswer, withUploadProgress } from './rules';
+import {
+	LEADWAY_FILE_RULES,
+	LEADWAY_MAX_FILES_PER_REQUEST,
+	chunk,
+	readUploadAnswer,
+	withUploadProgress,
+} from './rules';
 import type { LeadwayCredentials } from './transport';
 
 const UPLOAD_PATH = '/conversations/messages/upload';
@@ -158,10 +162,10 @@ export async function uploadFiles(
 			({ body } = await leadway.request({
 				method: 'POST',
 				path: UPLOAD_PATH,
-				multipart: {
-					fields: uploadFields(target, batchIndex === 0),
-					files: batch.map((file) => ({ fieldName: 'fileAttachment', file })),
-				},
+				streamed: multipartBody(
+					uploadFields(target, batchIndex === 0),
+					batch.map((file) => ({ fieldName: 'fileAttachment', file })),
+				),
 				ifUnsure: {
 					outcome: 'The files may or may not have arrived in Leadway',
 					check: 'Check the conversation in Leadway before running this item again, so the files are not sent twice.',

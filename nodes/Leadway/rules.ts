@@ -1,9 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { UploadFile } from '../shared/binaryInput';
-import type { FileRules } from '../shared/fileRules';
-import { assertFileAllowed, describeSource } from '../shared/fileRules';
+import type { FileRules, UploadFile } from '../shared/binary';
+import { assertFileAllowed, describeSource } from '../shared/binary';
 
 /** Leadway: allowed upload types (API docs, upload files). */
 export const LEADWAY_EXTENSIONS = [

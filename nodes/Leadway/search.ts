@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ClientRequest } from '../shared/apiClient';
-import { nonObjectEntry, unexpectedAnswerError } from '../shared/errors';
-import type { ApiResponse } from '../shared/request';
+import type { ApiResponse, ClientRequest } from '../shared/transport';
+import { nonObjectEntry, unexpectedAnswerError } from '../shared/transport';
 
 /** Leadway: `limit` of a conversation search is at most 100 (API docs). */
 export const MAX_SEARCH_PAGE_SIZE = 100;

@@ -1,7 +1,5 @@
-import { createApiClient } from '../shared/apiClient';
-import { credentialProbe } from '../shared/credentialProbe';
-import { fileServerTarget } from '../shared/download';
-import { messageFromBody } from '../shared/errors';
+import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
+import { fileServerTarget } from '../shared/binary';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { matchesSearch } from '../../shared/resourceLocator';
+import { matchesSearch } from '../../shared/node';
 import { readAttachmentPage } from '../rules';
 import { cityPayApi } from '../transport';
 

@@ -1,8 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { pathIdProblem } from '../../shared/parameters';
-import { matchesSearch } from '../../shared/resourceLocator';
+import { pathIdProblem } from '../../shared/transport';
+import { matchesSearch } from '../../shared/node';
 import { MAX_PAGE_SIZE, readListPage } from '../rules';
 import { inventApi } from '../transport';
 

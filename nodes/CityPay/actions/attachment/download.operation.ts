@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputBinaryField, showOnlyFor } from '../../../shared/description';
-import { isGenericMimeType } from '../../../shared/mime';
-import { getOutputBinaryField, getPathId } from '../../../shared/parameters';
+import { getOutputBinaryField, getPathId, outputBinaryField, showOnlyFor } from '../../../shared/node';
+import { isGenericMimeType } from '../../../shared/binary';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';
 import { attachmentLocator } from '../../rules';
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
+import { returnAllAndLimit, showOnlyFor } from '../../../shared/node';
 import { readAttachments } from '../../transport';
 
 const properties: INodeProperties[] = [

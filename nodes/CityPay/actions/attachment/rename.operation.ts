@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { fileNameProblem, MAX_FILE_NAME_BYTES } from '../../../shared/fileRules';
-import { getPathId } from '../../../shared/parameters';
+import { getPathId, showOnlyFor } from '../../../shared/node';
+import { MAX_FILE_NAME_BYTES, fileNameProblem } from '../../../shared/binary';
 import { cityPayApi } from '../../transport';
 import { attachmentLocator } from '../../rules';
 

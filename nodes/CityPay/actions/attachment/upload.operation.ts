@@ -3,15 +3,17 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import {
 	fileNameOption,
 	fileUrlProperty,
+	ifFileExistsOf,
+	ifFileExistsOption,
 	inputBinaryField,
 	inputTypeProperty,
 	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
-} from '../../../shared/description';
-import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
-import type { MultipartField } from '../../../shared/multipart';
-import { sendInputFile } from '../../../shared/urlInput';
+	uploadUnlessExists,
+} from '../../../shared/node';
+import type { MultipartField } from '../../../shared/binary';
+import { multipartBody, sendInputFile } from '../../../shared/binary';
 import { attachmentsPlace, cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -51,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const response = await cityPayApi.request(this, itemIndex, {
 				method: 'POST',
 				path: '/attachments',
-				multipart: { fields, files: [{ fieldName: 'file', file }] },
+				streamed: multipartBody(fields, [{ fieldName: 'file', file }]),
 				ifUnsure: {
 					outcome: 'The file may or may not have arrived in CityPay',
 					check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',

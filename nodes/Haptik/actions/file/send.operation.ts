@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadFile } from '../../../shared/binaryInput';
+import type { MultipartField, UploadFile } from '../../../shared/binary';
 import {
 	fileNameOption,
 	fileUrlProperty,
@@ -10,12 +10,11 @@ import {
 	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
-} from '../../../shared/description';
-import type { MultipartField } from '../../../shared/multipart';
-import { sendInputFile } from '../../../shared/urlInput';
+} from '../../../shared/node';
+import { multipartBody, sendInputFile } from '../../../shared/binary';
 import type { AcceptedFile, MessageTypeChoice } from '../../rules';
-import { acceptFile, HAPTIK_FILE_RULES, messageTypeFor } from '../../rules';
-import { haptikApi, UPLOAD_PATH } from '../../transport';
+import { HAPTIK_FILE_RULES, acceptFile, messageTypeFor } from '../../rules';
+import { UPLOAD_PATH, haptikApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -126,7 +125,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const response = await haptikApi.request(this, itemIndex, {
 			method: 'POST',
 			path: UPLOAD_PATH,
-			multipart: { fields, files },
+			streamed: multipartBody(fields, files),
 			ifUnsure: {
 				outcome: 'The file may or may not have reached the Haptik conversation',
 				check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",

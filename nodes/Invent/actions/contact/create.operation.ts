@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { splitList } from '../../../shared/parameters';
+import { showOnlyFor, splitList } from '../../../shared/node';
 import { organizationIdProperty, organizationPath } from '../../rules';
 import { inventApi } from '../../transport';
 

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { readPages } from '../../../shared/paging';
+import { readPages, returnAllAndLimit, showOnlyFor } from '../../../shared/node';
 import { MAX_PAGE_SIZE, organizationIdProperty, organizationPath, readListPage } from '../../rules';
 import { inventApi } from '../../transport';
 

@@ -1,10 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { outputBinaryField, showOnlyFor } from '../../../shared/description';
-import { isGenericMimeType } from '../../../shared/mime';
-import { getOutputBinaryField, getPathId, parseHttpUrl } from '../../../shared/parameters';
-import { resourceLocatorProperty } from '../../../shared/resourceLocator';
+import {
+	getOutputBinaryField,
+	getPathId,
+	outputBinaryField,
+	resourceLocatorProperty,
+	showOnlyFor,
+} from '../../../shared/node';
+import { isGenericMimeType } from '../../../shared/binary';
+import { parseHttpUrl } from '../../../shared/transport';
 import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
 import { downloadContactFile, readContactFiles } from '../../transport';
 

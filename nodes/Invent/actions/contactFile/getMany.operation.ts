@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { getPathId } from '../../../shared/parameters';
+import { getPathId, returnAllAndLimit, showOnlyFor } from '../../../shared/node';
 import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
 import { readContactFiles } from '../../transport';
 

@@ -1,14 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readInputBinaryFile } from '../../../shared/binaryInput';
-import { fileNameOption, inputBinaryField, mimeTypeOption, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
-import type { FileToSend } from '../../../shared/existingFiles';
-import { assertFileAllowed } from '../../../shared/fileRules';
-import type { JsonFileBody } from '../../../shared/jsonFileBody';
-import { jsonFileBody } from '../../../shared/jsonFileBody';
-import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
+import { assertFileAllowed, jsonFileBody, jsonFileRequestBody, readInputBinaryFile } from '../../../shared/binary';
+import {
+	fileNameOption,
+	getPathId,
+	ifFileExistsOf,
+	ifFileExistsOption,
+	inputBinaryField,
+	mimeTypeOption,
+	optionsCollection,
+	showOnlyFor,
+	splitList,
+	uploadUnlessExists,
+} from '../../../shared/node';
+import type { FileToSend } from '../../../shared/node';
+import type { JsonFileBody } from '../../../shared/binary';
+import { isHttpUrl } from '../../../shared/transport';
 import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
 import { contactFilesPlace, inventApi } from '../../transport';
 
@@ -128,7 +136,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			method: 'POST',
 			path,
 			body,
-			jsonFile,
+			streamed: jsonFile && jsonFileRequestBody(jsonFile),
 			ifUnsure: {
 				outcome: 'The file may or may not have arrived in Invent',
 				check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { readPages } from '../../../shared/paging';
+import { readPages, returnAllAndLimit, showOnlyFor } from '../../../shared/node';
 import { locationIdProperty, resolveLocationId, textParameter } from '../../fields';
 import { MAX_SEARCH_PAGE_SIZE, searchConversationsPage } from '../../search';
 import { leadwayApi } from '../../transport';

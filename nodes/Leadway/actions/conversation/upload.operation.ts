@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { inputTypeProperty, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { conversationIdParameter, conversationLocator, locationIdProperty, resolveLocationId, textParameter } from '../../fields';
+import { inputTypeProperty, optionsCollection, showOnlyFor } from '../../../shared/node';
+import {
+	conversationIdParameter,
+	conversationLocator,
+	locationIdProperty,
+	resolveLocationId,
+	textParameter,
+} from '../../fields';
 import type { UploadTarget } from '../../files';
 import {
 	attachmentUrlsOption,

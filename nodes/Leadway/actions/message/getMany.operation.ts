@@ -1,12 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { downloadToBinary } from '../../../shared/download';
-import { readPages } from '../../../shared/paging';
-import { nonObjectEntry, unexpectedAnswerError } from '../../../shared/errors';
-import { getPathId } from '../../../shared/parameters';
-import type { ApiResponse } from '../../../shared/request';
+import { getPathId, optionsCollection, readPages, returnAllAndLimit, showOnlyFor } from '../../../shared/node';
+import { downloadToBinary } from '../../../shared/binary';
+import { nonObjectEntry, unexpectedAnswerError } from '../../../shared/transport';
+import type { ApiResponse } from '../../../shared/transport';
 import { conversationLocator } from '../../fields';
 import { LEADWAY_FILES, leadwayApi } from '../../transport';
 

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, showOnlyFor } from '../../../shared/description';
-import { splitList } from '../../../shared/parameters';
+import { optionsCollection, showOnlyFor, splitList } from '../../../shared/node';
 import { resolveLocationId, textParameter } from '../../fields';
 import {
 	attachmentUrlsOption,
@@ -14,7 +13,7 @@ import {
 	uploadFiles,
 } from '../../files';
 import type { UploadedFile } from '../../rules';
-import { assertFilesAllowed, LEADWAY_MESSAGE_TYPES, withUploadedUrls } from '../../rules';
+import { LEADWAY_MESSAGE_TYPES, assertFilesAllowed, withUploadedUrls } from '../../rules';
 import { leadwayApi } from '../../transport';
 
 const SEND_PATH = '/conversations/messages';

@@ -1,13 +1,17 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeRefusalWith, networkErrorCode } from './errors';
+import {
+	describeRefusalWith,
+	isStream,
+	isTimeout,
+	joinUrl,
+	networkErrorCode,
+	parseHttpUrl,
+	sendFileRequest,
+} from '../transport';
 import { isGenericMimeType } from './mime';
-import { joinUrl, parseHttpUrl } from './parameters';
-import type { ApiTarget } from './request';
-import { isStream, sendFileRequest } from './request';
-import type { RequestPolicy } from './requestOptions';
-import { isTimeout } from './retry';
+import type { ApiTarget, RequestPolicy } from '../transport';
 import { streamFrom } from './streams';
 
 /** Redirects followed for one download, as browsers cap them too. */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isHttpUrl } from './parameters';
+import { isHttpUrl } from './urls';
 
 /** How one credential's fields are checked before any request uses them. */
 export interface CredentialFieldRules {

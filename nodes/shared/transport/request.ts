@@ -34,6 +34,12 @@ export type RequestBody = IHttpRequestOptions['body'];
 /** Where a request is sent from: a node's execution, or the editor loading a list (a list search). */
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
+/** A body that can be read once, so it is built afresh for each attempt, with headers that fit every build. */
+export interface StreamedBody {
+	headers: Record<string, string>;
+	buildBody: () => Promise<RequestBody>;
+}
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	url: string;

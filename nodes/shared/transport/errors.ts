@@ -1,7 +1,7 @@
 import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { safeOrigin } from './parameters';
+import { safeOrigin } from './urls';
 import { MAX_WAIT_MS, isIdempotent, isThrottled, isTimeout, parseRetryAfter, wasDropped } from './retry';
 
 /** How one API words a refusal: its own message, and what the user can do about it. */
@@ -258,6 +258,18 @@ export function transportError(node: INode, request: FailedRequest, error: unkno
 	apiError.message = message;
 	transportFailures.set(apiError, code);
 	return apiError;
+}
+
+/**
+ * The error for one item's bad input or unusable answer: what is wrong ("File URL is empty"),
+ * ended with the item it happened on, and the fix. Every "… on item N" error is made here.
+ */
+export function itemError(node: INode, itemIndex: number, problem: string, fix: string): NodeOperationError {
+	const message = `${problem} on item ${itemIndex}`;
+	const error = new NodeOperationError(node, message, { itemIndex, description: fix });
+	// n8n swaps a message naming a network code (ECONNREFUSED) for a generic one that names no host.
+	error.message = message;
+	return error;
 }
 
 export function cancelledError(node: INode, apiName: string, itemIndex?: number): NodeOperationError {

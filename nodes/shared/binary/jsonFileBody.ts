@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { StreamedBody } from '../transport';
 import type { BinaryFile, BinaryStream } from './binaryInput';
 import { WHOLE_FILE_MAX_BYTES } from './binaryInput';
 import { streamFrom } from './streams';
@@ -150,5 +151,13 @@ export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObj
 			if (Buffer.isBuffer(source) && source.length <= WHOLE_FILE_MAX_BYTES) return bodyInOneBuffer(source);
 			return streamFrom(bodyChunks(source));
 		},
+	};
+}
+
+/** The JSON file body as a request body, its length stated so it is not sent chunked. */
+export function jsonFileRequestBody(body: JsonFileBody): StreamedBody {
+	return {
+		headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.contentLength) },
+		buildBody: async () => await body.open(),
 	};
 }

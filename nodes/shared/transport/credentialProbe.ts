@@ -1,8 +1,8 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	ICredentialTestFunction,
 	ICredentialTestFunctions,
+	ICredentialsDecrypted,
 	IDataObject,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
@@ -10,7 +10,7 @@ import type {
 import type { CredentialFieldRules } from './credentialChecks';
 import { credentialFieldProblem } from './credentialChecks';
 import { networkErrorCode, redactSecrets, secretValues } from './errors';
-import { joinUrl, pathIdProblem, safeOrigin } from './parameters';
+import { joinUrl, pathIdProblem, safeOrigin } from './urls';
 
 /** How long the credential dialog waits for an answer. */
 const PROBE_TIMEOUT_MS = 20_000;

@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { findRefusedItem } from './preflight';
-import { getConcurrency } from './requestOptions';
-import { withRequestWindow } from './requestWindow';
+import { findRefusedItem, getConcurrency, withRequestWindow } from '../transport';
 
 /** What one operation exports besides its description: how to run it for one item. */
 export interface OperationModule {

@@ -4,11 +4,8 @@ import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
 import type { ExpectedAnswer, RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
-import type { JsonFileBody } from './jsonFileBody';
-import type { MultipartField, MultipartFile } from './multipart';
-import { multipartBody } from './multipart';
-import { joinUrl } from './parameters';
-import type { ApiRequest, ApiResponse, ApiTarget, RequestContext } from './request';
+import { joinUrl } from './urls';
+import type { ApiRequest, ApiResponse, ApiTarget, RequestContext, StreamedBody } from './request';
 import { sendApiRequest } from './request';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY, getRequestPolicy } from './requestOptions';
@@ -39,10 +36,8 @@ export interface ClientRequest {
 	body?: IDataObject;
 	/** Form fields, sent as application/x-www-form-urlencoded (as curl -d does). */
 	form?: Record<string, string>;
-	/** Text fields and files, sent as multipart/form-data with the files streamed. */
-	multipart?: { fields: MultipartField[]; files: MultipartFile[] };
-	/** A JSON body with one file inside it as base64, streamed. */
-	jsonFile?: JsonFileBody;
+	/** A body built afresh for each attempt, such as a multipart form or a JSON body with a file inside. */
+	streamed?: StreamedBody;
 	/** For a request with an effect: what the user is told when it may or may not have happened. */
 	ifUnsure?: UncertainOutcome;
 	/** The API may answer with no body at all (a delete). */
@@ -71,14 +66,8 @@ export interface ApiClient<Credentials> {
 
 /** The body part of an ApiRequest. Streamed bodies are built afresh for each attempt: they can be read once. */
 function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' | 'headers'> {
-	const { body, form, multipart, jsonFile } = request;
-	if (multipart) return multipartBody(multipart.fields, multipart.files);
-	if (jsonFile) {
-		return {
-			headers: { 'Content-Type': 'application/json', 'Content-Length': String(jsonFile.contentLength) },
-			buildBody: async () => await jsonFile.open(),
-		};
-	}
+	const { body, form, streamed } = request;
+	if (streamed) return streamed;
 	if (form) {
 		return {
 			body: new URLSearchParams(form).toString(),

@@ -2,6 +2,7 @@
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports -- runtime dependency allowed by design (self-hosted package)
 import FormData from 'form-data';
 
+import type { StreamedBody } from '../transport';
 import type { UploadFile } from './binaryInput';
 import { asReadable } from './streams';
 
@@ -77,7 +78,7 @@ function multipartLength(fields: MultipartField[], files: MultipartFile[], bound
 export function multipartBody(
 	fields: MultipartField[],
 	files: MultipartFile[],
-): { headers: Record<string, string>; buildBody: () => Promise<MultipartBody | ReturnType<typeof asReadable>> } {
+): StreamedBody {
 	const boundary = nextBoundary();
 	const headers: Record<string, string> = { 'Content-Type': `multipart/form-data; boundary=${boundary}` };
 	const length = multipartLength(fields, files, boundary);

@@ -3,16 +3,25 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { readInputBinaryFile } from './binaryInput';
-import { asBodySourceFailure, findBodySourceFailure, networkErrorCode, transportFailureCode } from './errors';
+import {
+	MAX_TIMER_MS,
+	TIMER_STOPPED,
+	asBodySourceFailure,
+	findBodySourceFailure,
+	getRequestPolicy,
+	headerValue,
+	isTimeout,
+	networkErrorCode,
+	openUrlStream,
+	parseHttpUrl,
+	safeOrigin,
+	transportFailureCode,
+	wasDropped,
+} from '../transport';
 import type { FileRules } from './fileRules';
 import { assertFileAllowed, fileExtension, formatBytes } from './fileRules';
 import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
-import { parseHttpUrl, safeOrigin } from './parameters';
-import type { OpenedStream } from './request';
-import { MAX_TIMER_MS, TIMER_STOPPED, headerValue, openUrlStream } from './request';
-import type { RequestPolicy } from './requestOptions';
-import { getRequestPolicy } from './requestOptions';
-import { isTimeout, wasDropped } from './retry';
+import type { OpenedStream, RequestPolicy } from '../transport';
 import { streamFrom } from './streams';
 
 /** Redirects followed for one file URL, as browsers cap them too. */

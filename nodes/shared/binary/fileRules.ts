@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName, mimeTypeProblem } from './mime';
-import { safeOrigin } from './parameters';
+import { safeOrigin } from '../transport';
 
 /** What an API accepts, checked before any byte is sent. */
 export interface FileRules {
