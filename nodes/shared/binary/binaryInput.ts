@@ -1,28 +1,24 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { GENERIC_MIME_TYPE, extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName } from './mime';
-import { isChecking } from '../transport';
+import { isChecking, itemError } from '../transport';
 
 export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 /**
- * Largest read from n8n's binary storage on disk. Node reads 64 KiB at a time by default;
- * every read is a system call and a trip through each stream of the upload, which made file
- * reads a fifth of a big upload's time. In `npm run bench` (256 MB) 256 KiB reads took up to a
- * fifth off a multipart upload's time; 1 MiB reads gained little more and raised peak memory.
- * Invent's JSON body reads less at a time (see JSON_FILE_READ_BYTES).
+ * Largest read from n8n's binary storage on disk. Every read is a system call and a trip
+ * through each stream of the upload, so fewer, larger reads than Node's default 64 KiB make a
+ * big upload faster; larger still gains little and raises peak memory. Invent's JSON body
+ * reads less at a time (see JSON_FILE_READ_BYTES).
  */
 export const STORAGE_READ_BYTES = 256 * 1024;
 
 /**
  * Stored files up to this size (one read) are read whole when the item is read: one read
  * instead of a stream's two, and no lookup of the file's metadata (n8n records its size on
- * the item). In `npm run bench` (200 × 256 KB) this took about a third off the CPU of a small
- * upload. Invent's JSON body is then built as one buffer (see jsonFileBody). A multipart body
- * still streams it: as one buffer it cost more, since form-data's getBuffer copies the body
- * once per part.
- * At the default Concurrency of 50, at most 50 such files are held at once.
+ * the item), which makes small uploads cheaper. Invent's JSON body is then built as one buffer
+ * (see jsonFileBody). A multipart body still streams it, since form-data's getBuffer copies
+ * the body once per part. At the default Concurrency of 50, at most 50 such files are held at once.
  */
 export const WHOLE_FILE_MAX_BYTES = STORAGE_READ_BYTES;
 
@@ -83,6 +79,30 @@ function chooseFileName(binary: IBinaryData, propertyName: string): string {
 	return extension ? `${propertyName}.${extension}` : propertyName;
 }
 
+/** The binary field's name, refused with the item's fields when it is empty or not on the item. */
+function binaryFieldName(context: IExecuteFunctions, itemIndex: number, propertyName: string): string {
+	const node = context.getNode();
+	const name = propertyName.trim();
+	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
+	const runsAsTool = node.type.endsWith('Tool');
+	if (name === '') {
+		throw itemError(
+			node,
+			itemIndex,
+			'Input Binary Field is empty',
+			`Enter the name of the binary field that holds the file. ${describeAvailable(available, runsAsTool)}`,
+		);
+	}
+	if (!available.includes(name)) throw itemError(node, itemIndex, `No binary field "${name}"`, describeAvailable(available, runsAsTool));
+	return name;
+}
+
+/** How a stored file's bytes are read: whole, or streamed from storage. */
+function storedFileReader(context: IExecuteFunctions, binaryId: string, fileSize: number, readAll: () => Promise<Buffer>) {
+	return async (chunkBytes = STORAGE_READ_BYTES) =>
+		fileSize <= WHOLE_FILE_MAX_BYTES ? await readAll() : await context.helpers.getBinaryStream(binaryId, chunkBytes);
+}
+
 /**
  * Reads the file in an item's binary property through n8n's binary helpers, so it works
  * whatever the binary data mode (in memory, or on disk where it is streamed, not copied).
@@ -93,33 +113,17 @@ export async function readBinaryFile(
 	propertyName: string,
 	overrides: BinaryFileOverrides = {},
 ): Promise<BinaryFile> {
-	const node = context.getNode();
-	const name = propertyName.trim();
-	const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
-	const runsAsTool = node.type.endsWith('Tool');
-	if (name === '') {
-		throw new NodeOperationError(node, `Input Binary Field is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: `Enter the name of the binary field that holds the file. ${describeAvailable(available, runsAsTool)}`,
-		});
-	}
-	if (!available.includes(name)) {
-		throw new NodeOperationError(node, `No binary field "${name}" on item ${itemIndex}`, {
-			itemIndex,
-			description: describeAvailable(available, runsAsTool),
-		});
-	}
-
+	const name = binaryFieldName(context, itemIndex, propertyName);
 	const binary = context.helpers.assertBinaryData(itemIndex, name);
 	const fileName = overrides.fileName?.trim() || chooseFileName(binary, name);
 	const mimeTypeOption = overrides.mimeType?.trim();
 	const mimeType = mimeTypeOption || chooseMimeType(binary, fileName);
-	const mimeTypeFromOption = Boolean(mimeTypeOption);
+	const described = { itemIndex, propertyName: name, fileName, mimeType, mimeTypeFromOption: Boolean(mimeTypeOption) };
 	const readAll = async () => await context.helpers.getBinaryDataBuffer(itemIndex, name);
 
 	// The check before sending (./preflight) goes by the size n8n recorded and reads nothing.
 	if (typeof binary.bytes === 'number' && isChecking(context)) {
-		return { itemIndex, propertyName: name, fileName, mimeType, mimeTypeFromOption, size: binary.bytes, open: readAll, readAll };
+		return { ...described, size: binary.bytes, open: readAll, readAll };
 	}
 
 	const binaryId = binary.id;
@@ -128,31 +132,12 @@ export async function readBinaryFile(
 	const small = typeof binary.bytes === 'number' && binary.bytes <= WHOLE_FILE_MAX_BYTES;
 	if (binaryId && !small) {
 		const { fileSize } = await context.helpers.getBinaryMetadata(binaryId);
-		return {
-			itemIndex,
-			propertyName: name,
-			fileName,
-			mimeType,
-			mimeTypeFromOption,
-			size: fileSize,
-			open: async (chunkBytes = STORAGE_READ_BYTES) =>
-				fileSize <= WHOLE_FILE_MAX_BYTES ? await readAll() : await context.helpers.getBinaryStream(binaryId, chunkBytes),
-			readAll,
-		};
+		return { ...described, size: fileSize, open: storedFileReader(context, binaryId, fileSize, readAll), readAll };
 	}
 
 	// In memory (the bytes are in the execution data), or a small stored file: one buffer.
 	const buffer = await readAll();
-	return {
-		itemIndex,
-		propertyName: name,
-		fileName,
-		mimeType,
-		mimeTypeFromOption,
-		size: buffer.length,
-		open: async () => buffer,
-		readAll: async () => buffer,
-	};
+	return { ...described, size: buffer.length, open: async () => buffer, readAll: async () => buffer };
 }
 
 /**

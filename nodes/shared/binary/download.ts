@@ -1,21 +1,24 @@
 import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { BodyProgress } from './byteCounting';
+import { countedDownloadBytes } from './byteCounting';
+import { fileNameInUrl } from './fileUrl';
+import { isGenericMimeType } from './mime';
+import { streamFrom } from './streams';
 import {
+	MAX_REDIRECTS,
 	describeRefusalWith,
+	followRedirects,
 	isStream,
 	isTimeout,
+	itemError,
 	joinUrl,
 	networkErrorCode,
 	parseHttpUrl,
 	sendFileRequest,
 } from '../transport';
-import { isGenericMimeType } from './mime';
-import type { ApiTarget, RequestPolicy } from '../transport';
-import { streamFrom } from './streams';
-
-/** Redirects followed for one download, as browsers cap them too. */
-const MAX_DOWNLOAD_REDIRECTS = 5;
+import type { ApiResponse, ApiTarget, RequestPolicy } from '../transport';
 
 /**
  * Who answers for a file's bytes: a file server (the API's own host or another), worded as
@@ -68,43 +71,11 @@ export interface DownloadNaming {
 
 type BinaryStream = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 
-/** The last segment of a URL's path, decoded: a file name when the API gave none. */
-function lastPathSegment(url: string): string | undefined {
-	try {
-		const segment = new URL(url).pathname.split('/').pop();
-		return segment ? decodeURIComponent(segment) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 /** The server's Content-Type, unless it is generic (binary/octet-stream): then n8n goes by the file name. */
 function contentTypeOf(headers: Record<string, unknown>): string | undefined {
 	const value = headers['content-type'];
 	const type = typeof value === 'string' ? value.split(';')[0].trim() : '';
 	return type !== '' && !isGenericMimeType(type) ? type : undefined;
-}
-
-/** How far a download's body got: its bytes as they pass, and the failure that ended it early. */
-interface BodyProgress {
-	received: number;
-	failure?: unknown;
-}
-
-/** The body's bytes, counted as they pass into binary data; the error it fails with is kept to be explained. */
-async function* countedBody(body: AsyncIterable<unknown> & { destroy?: () => void }, progress: BodyProgress): AsyncGenerator<Buffer> {
-	(body as { once?: (event: 'error', listener: (error: unknown) => void) => unknown }).once?.('error', (error) => {
-		progress.failure = error;
-	});
-	try {
-		for await (const chunk of body) {
-			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-			progress.received += bytes.length;
-			yield bytes;
-		}
-	} finally {
-		body.destroy?.();
-	}
 }
 
 /** The error for a download whose body stopped early: which host, what happened, and that n8n kept nothing. */
@@ -119,20 +90,62 @@ function brokenDownloadError(node: INode, itemIndex: number, origin: string, pro
 				`The download from ${origin} broke off after ${progress.received} bytes (${code})`,
 				'The file server or the network between closed the connection. Try again later.',
 			];
-	const error = new NodeOperationError(node, `${message} on item ${itemIndex}`, {
-		itemIndex,
-		description: `Nothing was stored in n8n. ${fix}`,
-	});
-	// n8n swaps a message naming a network code for a generic one that names no host.
-	error.message = `${message} on item ${itemIndex}`;
-	return error;
+	return itemError(node, itemIndex, message, `Nothing was stored in n8n. ${fix}`);
+}
+
+/** The file URL an API gave, resolved against its Base URL; refused unless http(s). */
+function apiFileUrl(node: INode, itemIndex: number, source: DownloadSource, fileUrl: string): URL {
+	const url = parseHttpUrl(fileUrl, joinUrl(source.baseUrl, ''));
+	if (!url) {
+		throw itemError(
+			node,
+			itemIndex,
+			`${source.files.apiName} gave a file URL that is not http(s)`,
+			`The file URL is "${fileUrl.slice(0, 200)}". Only http(s) files can be downloaded.`,
+		);
+	}
+	return url;
+}
+
+/** Streams the body of a download's final answer into n8n's binary data, named by `naming`, else the URL and Content-Type. */
+async function storeDownload(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	source: DownloadSource,
+	final: { url: URL; answer: ApiResponse },
+	naming: DownloadNaming,
+): Promise<IBinaryData> {
+	const { url, answer } = final;
+	if (!isStream(answer.body)) {
+		throw itemError(
+			context.getNode(),
+			itemIndex,
+			'The file server sent no file',
+			`The answer for ${url.origin} had no body. Check the file URL in ${source.files.apiName}.`,
+		);
+	}
+	const progress: BodyProgress = { received: 0 };
+	try {
+		return await context.helpers.prepareBinaryData(
+			streamFrom(countedDownloadBytes(answer.body, progress)) as BinaryStream,
+			naming.fileName || fileNameInUrl(url) || 'attachment',
+			naming.mimeType || contentTypeOf(answer.headers),
+		);
+	} catch (error) {
+		// Bytes as they arrived, after any decompression: no Content-Length to compare them with.
+		if (progress.failure !== undefined) {
+			throw brokenDownloadError(context.getNode(), itemIndex, url.origin, progress, source.policy.timeoutMs);
+		}
+		// A failure of the store itself, not of the download.
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	}
 }
 
 /**
  * Downloads a file an API handed out by URL straight into n8n's binary data, streamed: no
  * byte of it is held in memory here. The credential goes only to the API's own origin
  * (the credential's Base URL): a file on another host, or a redirect to one, is fetched
- * without it. Redirects are followed one hop at a time, at most MAX_DOWNLOAD_REDIRECTS.
+ * without it, which is why redirects are followed one hop at a time (see followRedirects).
  */
 export async function downloadToBinary(
 	context: IExecuteFunctions,
@@ -141,57 +154,16 @@ export async function downloadToBinary(
 	fileUrl: string,
 	naming: DownloadNaming = {},
 ): Promise<IBinaryData> {
-	const { files, baseUrl, policy } = source;
-	const apiOrigin = parseHttpUrl(baseUrl)?.origin;
-	let url = parseHttpUrl(fileUrl, joinUrl(baseUrl, ''));
-	if (!url) {
-		throw new NodeOperationError(context.getNode(), `${files.apiName} gave a file URL that is not http(s) on item ${itemIndex}`, {
-			itemIndex,
-			description: `The file URL is "${fileUrl.slice(0, 200)}". Only http(s) files can be downloaded.`,
-		});
-	}
-
-	for (let redirects = 0; ; redirects++) {
-		const response = await sendFileRequest(
-			context,
-			files,
-			{ url: url.href, authenticated: url.origin === apiOrigin, policy },
-			itemIndex,
-		);
-		const location = response.headers.location;
-		const isRedirect = response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string';
-		if (!isRedirect) {
-			if (!isStream(response.body)) {
-				throw new NodeOperationError(context.getNode(), `The file server sent no file on item ${itemIndex}`, {
-					itemIndex,
-					description: `The answer for ${url.origin} had no body. Check the file URL in ${files.apiName}.`,
-				});
-			}
-			const progress: BodyProgress = { received: 0 };
-			try {
-				return await context.helpers.prepareBinaryData(
-					streamFrom(countedBody(response.body, progress)) as BinaryStream,
-					naming.fileName || lastPathSegment(url.href) || 'attachment',
-					naming.mimeType || contentTypeOf(response.headers),
-				);
-			} catch (error) {
-				// Bytes as they arrived, after any decompression: no Content-Length to compare them with.
-				if (progress.failure !== undefined) throw brokenDownloadError(context.getNode(), itemIndex, url.origin, progress, policy.timeoutMs);
-				// A failure of the store itself, not of the download.
-				throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-			}
-		}
-		// A redirect's own body is not wanted: release the connection.
-		if (isStream(response.body)) response.body.destroy?.();
-		const next = parseHttpUrl(location, url.href);
-		if (!next || redirects >= MAX_DOWNLOAD_REDIRECTS) {
-			throw new NodeOperationError(context.getNode(), `The file could not be downloaded on item ${itemIndex}`, {
-				itemIndex,
-				description: next
-					? `The file server redirected more than ${MAX_DOWNLOAD_REDIRECTS} times. Check the file URL in ${files.apiName}.`
-					: 'The file server redirected to a URL that is not http(s).',
-			});
-		}
-		url = next;
-	}
+	const { files, policy } = source;
+	const node = context.getNode();
+	const apiOrigin = parseHttpUrl(source.baseUrl)?.origin;
+	const notDownloaded = (fix: string) => itemError(node, itemIndex, 'The file could not be downloaded', fix);
+	const { final, answer } = await followRedirects(apiFileUrl(node, itemIndex, source, fileUrl), {
+		openHop: async (url) =>
+			await sendFileRequest(context, files, { url: url.href, authenticated: url.origin === apiOrigin, policy }, itemIndex),
+		notHttp: () => notDownloaded('The file server redirected to a URL that is not http(s).'),
+		tooManyRedirects: () =>
+			notDownloaded(`The file server redirected more than ${MAX_REDIRECTS} times. Check the file URL in ${files.apiName}.`),
+	});
+	return await storeDownload(context, itemIndex, source, { url: final, answer }, naming);
 }

@@ -1,9 +1,8 @@
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { extensionsForMimeType, isGenericMimeType, mimeTypeFromFileName, mimeTypeProblem } from './mime';
-import { safeOrigin } from '../transport';
+import { itemError, safeOrigin } from '../transport';
 
 /** What an API accepts, checked before any byte is sent. */
 export interface FileRules {
@@ -96,95 +95,99 @@ function describeMimeTypeSource(file: UploadFile): string {
 	return file.url !== undefined ? `the Content-Type header of ${safeOrigin(file.url)}` : describeSource(file);
 }
 
-function refuse(node: INode, file: UploadFile, message: string, description: string): never {
-	throw new NodeOperationError(node, `${message} on item ${file.itemIndex}`, {
-		itemIndex: file.itemIndex,
-		description,
-	});
+/** Why a file breaks a rule and what to do: the message's subject and the fix. */
+type Refusal = [problem: string, fix: string];
+
+/** A file name that cannot be sent at all. */
+function fileNameRefusal(file: UploadFile): Refusal | undefined {
+	const nameProblem = fileNameProblem(file.fileName);
+	if (!nameProblem) return undefined;
+	return [
+		`File name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
+		`Set the File Name option${file.url !== undefined ? '' : `, or rename the file in ${describeSource(file)} before this node,`} to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
+	];
 }
+
+/** A MIME type that cannot be sent at all. */
+function mimeTypeRefusal(file: UploadFile): Refusal | undefined {
+	const typeProblem = mimeTypeProblem(file.mimeType);
+	if (!typeProblem) return undefined;
+	const shown = `${JSON.stringify(file.mimeType.slice(0, 80))}${file.mimeType.length > 80 ? '…' : ''}`;
+	const fix = "the file's real type, for example application/pdf or image/png";
+	return [
+		`MIME type ${shown} of file "${file.fileName}" is not valid`,
+		file.mimeTypeFromOption
+			? `The MIME Type option ${typeProblem}. Set it to ${fix}.`
+			: `The MIME type comes from ${describeMimeTypeSource(file)} and ${typeProblem}. Set the MIME Type option to ${fix}.`,
+	];
+}
+
+function emptyFileRefusal(file: UploadFile, rules: FileRules): Refusal | undefined {
+	if (file.size !== 0) return undefined;
+	return [
+		`File "${file.fileName}" is empty (0 bytes)`,
+		`${rules.apiName} needs a file with content. Check ${file.url !== undefined ? 'the file behind the URL' : `the node that produced ${describeSource(file)}`}.`,
+	];
+}
+
+/** Over the limit by its stated size; a size the source did not state is counted while the file is sent. */
+function sizeRefusal(file: UploadFile, rules: FileRules): Refusal | undefined {
+	if (rules.maxBytes === undefined || file.size === undefined || file.size <= rules.maxBytes) return undefined;
+	return [
+		`File "${file.fileName}" is ${formatBytes(file.size)} (${file.size} bytes), over ${rules.apiName}'s limit of ${formatBytes(rules.maxBytes)}`,
+		`${rules.apiName} accepts files of at most ${formatBytes(rules.maxBytes)} (${rules.maxBytes} bytes). Compress or split the file before this node.`,
+	];
+}
+
+function extensionRefusal(file: UploadFile, rules: FileRules): Refusal | undefined {
+	const allowed = rules.extensions;
+	if (!allowed || effectiveExtensions(file).some((extension) => allowed.includes(extension))) return undefined;
+	const own = fileExtension(file.fileName);
+	const found = own ? `extension ".${own}"` : `no extension and MIME type "${file.mimeType}"`;
+	return [
+		`File "${file.fileName}" has ${found}, which ${rules.apiName} does not accept`,
+		`${rules.apiName} accepts: ${allowed.join(', ')}. Convert the file, or set a file name with one of these extensions.`,
+	];
+}
+
+/** A name and a type of different kinds, for an API that goes by the extension (see `mimeMustMatchExtension`). */
+function kindMismatchRefusal(file: UploadFile, rules: FileRules): Refusal | undefined {
+	if (!rules.mimeMustMatchExtension) return undefined;
+	const own = fileExtension(file.fileName);
+	const byName = own ? mimeTypeFromFileName(file.fileName) : undefined;
+	const nameKind = byName ? mimeKind(byName) : undefined;
+	const typeKind = mimeKind(file.mimeType);
+	if (!nameKind || !typeKind || nameKind === typeKind) return undefined;
+	return [
+		`File "${file.fileName}" has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
+		`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or set the MIME Type option to the file's real type${file.mimeTypeFromOption ? '' : ` instead of the one from ${describeMimeTypeSource(file)}`}.`,
+	];
+}
+
+function mimePatternRefusal(file: UploadFile, rules: FileRules): Refusal | undefined {
+	const patterns = rules.mimePatterns;
+	if (!patterns || patterns.length === 0 || patterns.some((pattern) => matchesMimePattern(file.mimeType, pattern))) return undefined;
+	return [
+		`File "${file.fileName}" has MIME type "${file.mimeType}", which is not in the allowed types (${patterns.join(', ')})`,
+		'Upload a file of an allowed type, add its type to the allowed MIME types, or set the MIME type if it was detected wrongly.',
+	];
+}
+
+/** The rules in the order they are checked: the first a file breaks is the one reported. */
+const FILE_CHECKS: ReadonlyArray<(file: UploadFile, rules: FileRules) => Refusal | undefined> = [
+	fileNameRefusal,
+	mimeTypeRefusal,
+	emptyFileRefusal,
+	sizeRefusal,
+	extensionRefusal,
+	kindMismatchRefusal,
+	mimePatternRefusal,
+];
 
 /** Throws a NodeOperationError naming the item, the file, the rule and the fix when a file breaks a rule. */
 export function assertFileAllowed(node: INode, file: UploadFile, rules: FileRules): void {
-	const source = describeSource(file);
-	const nameProblem = fileNameProblem(file.fileName);
-	if (nameProblem) {
-		refuse(
-			node,
-			file,
-			`File name ${JSON.stringify(file.fileName.slice(0, 80))}${file.fileName.length > 80 ? '…' : ''} ${nameProblem}`,
-			`Set the File Name option${file.url !== undefined ? '' : `, or rename the file in ${source} before this node,`} to a plain name of at most ${MAX_FILE_NAME_BYTES} bytes without "/", "\\" or control characters, for example report.pdf.`,
-		);
-	}
-	const name = `"${file.fileName}"`;
-	const typeProblem = mimeTypeProblem(file.mimeType);
-	if (typeProblem) {
-		const from = describeMimeTypeSource(file);
-		const shown = `${JSON.stringify(file.mimeType.slice(0, 80))}${file.mimeType.length > 80 ? '…' : ''}`;
-		const fix = "the file's real type, for example application/pdf or image/png";
-		refuse(
-			node,
-			file,
-			`MIME type ${shown} of file ${name} is not valid`,
-			file.mimeTypeFromOption
-				? `The MIME Type option ${typeProblem}. Set it to ${fix}.`
-				: `The MIME type comes from ${from} and ${typeProblem}. Set the MIME Type option to ${fix}.`,
-		);
-	}
-	if (file.size === 0) {
-		refuse(
-			node,
-			file,
-			`File ${name} is empty (0 bytes)`,
-			`${rules.apiName} needs a file with content. Check ${file.url !== undefined ? 'the file behind the URL' : `the node that produced ${source}`}.`,
-		);
-	}
-	// A size the source did not state is counted while the file is sent (see ./urlInput).
-	if (rules.maxBytes !== undefined && file.size !== undefined && file.size > rules.maxBytes) {
-		refuse(
-			node,
-			file,
-			`File ${name} is ${formatBytes(file.size)} (${file.size} bytes), over ${rules.apiName}'s limit of ${formatBytes(rules.maxBytes)}`,
-			`${rules.apiName} accepts files of at most ${formatBytes(rules.maxBytes)} (${rules.maxBytes} bytes). Compress or split the file before this node.`,
-		);
-	}
-	if (rules.extensions) {
-		const allowed = rules.extensions;
-		const candidates = effectiveExtensions(file);
-		if (!candidates.some((extension) => allowed.includes(extension))) {
-			const found = fileExtension(file.fileName)
-				? `extension ".${fileExtension(file.fileName)}"`
-				: `no extension and MIME type "${file.mimeType}"`;
-			refuse(
-				node,
-				file,
-				`File ${name} has ${found}, which ${rules.apiName} does not accept`,
-				`${rules.apiName} accepts: ${allowed.join(', ')}. Convert the file, or set a file name with one of these extensions.`,
-			);
-		}
-	}
-	if (rules.mimeMustMatchExtension) {
-		const own = fileExtension(file.fileName);
-		const byName = own ? mimeTypeFromFileName(file.fileName) : undefined;
-		const nameKind = byName ? mimeKind(byName) : undefined;
-		const typeKind = mimeKind(file.mimeType);
-		if (nameKind && typeKind && nameKind !== typeKind) {
-			refuse(
-				node,
-				file,
-				`File ${name} has extension ".${own}" (${nameKind}) but MIME type "${file.mimeType}" (${typeKind})`,
-				`${rules.apiName} decides the file type from the extension, so the file would arrive as the wrong kind. Give the file a name with its real extension, or set the MIME Type option to the file's real type${file.mimeTypeFromOption ? '' : ` instead of the one from ${describeMimeTypeSource(file)}`}.`,
-			);
-		}
-	}
-	if (rules.mimePatterns && rules.mimePatterns.length > 0) {
-		const patterns = rules.mimePatterns;
-		if (!patterns.some((pattern) => matchesMimePattern(file.mimeType, pattern))) {
-			refuse(
-				node,
-				file,
-				`File ${name} has MIME type "${file.mimeType}", which is not in the allowed types (${patterns.join(', ')})`,
-				'Upload a file of an allowed type, add its type to the allowed MIME types, or set the MIME type if it was detected wrongly.',
-			);
-		}
+	for (const check of FILE_CHECKS) {
+		const refusal = check(file, rules);
+		if (refusal) throw itemError(node, file.itemIndex, ...refusal);
 	}
 }

@@ -11,9 +11,7 @@ export const BASE64_SLICE_BYTES = 3 * 16 * 1024;
 /**
  * Largest read from binary storage for a JSON body: three base64 slices. A chunk read is let go
  * once its slices are encoded, and one that outlives many slices' encoding is kept until a full
- * garbage collection. Measured on a 256 MB upload in `npm run bench` (peak RSS added, node time):
- * 256 KiB reads +41 to +54 MB; one slice (48 KiB) +8 MB but 2.2 s; three slices +3 to +22 MB,
- * 1.5 to 1.7 s.
+ * garbage collection: larger reads raise peak memory, a single slice per read costs time.
  */
 export const JSON_FILE_READ_BYTES = 3 * BASE64_SLICE_BYTES;
 
@@ -128,9 +126,8 @@ export function jsonFileBody(file: BinaryFile, shape: (data: string) => IDataObj
 
 	/**
 	 * A small file's body as one buffer, its base64 written in slices straight into it: one
-	 * allocation and no stream, instead of a buffer and a stream step per slice. In `npm run bench`
-	 * (200 × 256 KB, against CityPay in the same run) it took Invent's CPU per upload from
-	 * 1.5–1.7× CityPay's to 1.3–1.5×, and its main thread's from 1.3–1.45× to 1.1–1.3×.
+	 * allocation and no stream, instead of a buffer and a stream step per slice, which makes
+	 * small uploads cheaper.
 	 */
 	function bodyInOneBuffer(bytes: Buffer): Buffer {
 		assertPromisedSize(bytes.length);

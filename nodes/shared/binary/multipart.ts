@@ -41,10 +41,9 @@ export async function toMultipartForm(
 }
 
 /**
- * Boundaries: one random stem per process, made by form-data, and a counter. form-data
- * draws 12 random bytes for every form it names, which cost about a tenth of a millisecond
- * each in the n8n process (profiled in `npm run bench`); a boundary must only be absent from
- * the parts, which an unguessable stem ensures as well.
+ * Boundaries: one random stem per process, made by form-data, and a counter. form-data draws
+ * random bytes for every form it names, a cost paid on every upload; a boundary must only be
+ * absent from the parts, which an unguessable stem ensures as well.
  */
 let boundaryStem: string | undefined;
 let boundaryCount = 0;

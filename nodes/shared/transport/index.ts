@@ -8,6 +8,7 @@ export * from './credentialChecks';
 export * from './credentialProbe';
 export * from './errors';
 export * from './preflight';
+export * from './redirects';
 export * from './request';
 export * from './requestOptions';
 export * from './requestWindow';

@@ -510,7 +510,7 @@ export async function openUrlStream(
 	stopIfChecking(context);
 	const signal = context.getExecutionCancelSignal?.();
 	// Timeout bounds the wait for the head; the body is read as the upload goes, bounded by
-	// the time spent waiting for the host (see ./urlInput), not by a slow API reading it.
+	// the time spent waiting for the host (see countedUrlFileBytes in binary/), not by a slow API reading it.
 	const deadline = startDeadline(policy.timeoutMs, signal);
 	let response: { statusCode: number; headers?: Record<string, unknown>; body: OpenedStream['body'] } | undefined;
 	let failure: unknown;
