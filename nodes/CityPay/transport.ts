@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { CityPayApi } from '../../credentials/CityPayApi.credentials';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
 import { fileDownloader, fileServerTarget } from '../shared/binary';
 import type { FilePlace } from '../shared/node';
@@ -24,7 +25,8 @@ export const cityPayApi = createApiClient<{ baseUrl: string }>({
 /** The credential dialog's test: lists one attachment, a cheap read. */
 export const testCityPayCredential = credentialProbe({
 	credentialRules: cityPayApi.credentialRules,
-	request: (data) => ({ path: '/attachments', qs: { limit: 1 }, headers: { Authorization: `Bearer ${String(data.token)}` } }),
+	authenticate: new CityPayApi().authenticate,
+	request: () => ({ path: '/attachments', qs: { limit: 1 } }),
 	fixes: {
 		401: 'CityPay refused the Token: it is missing, wrong or revoked. Paste a current API token from CityPay.',
 		403: 'CityPay knows the Token but does not let it list attachments. Check the token\'s permissions in CityPay.',

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { InventApi } from '../../credentials/InventApi.credentials';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
 import { fileDownloader, fileServerTarget } from '../shared/binary';
 import type { FilePlace } from '../shared/node';
@@ -23,7 +24,8 @@ export const inventApi = createApiClient<{ baseUrl: string }>({
 /** The credential dialog's test: lists one contact of the key's own organization, a cheap read. */
 export const testInventCredential = credentialProbe({
 	credentialRules: inventApi.credentialRules,
-	request: (data) => ({ path: '/orgs/c/contacts', qs: { take: 1 }, headers: { Authorization: `Bearer ${String(data.apiKey)}` } }),
+	authenticate: new InventApi().authenticate,
+	request: () => ({ path: '/orgs/c/contacts', qs: { take: 1 } }),
 	fixes: {
 		401: 'Invent refused the API key: it is missing, wrong or revoked. Paste a current key from your Invent organization settings.',
 		403: "Invent knows the API key but does not let it list contacts. Check the key's permissions in Invent.",

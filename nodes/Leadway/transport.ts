@@ -1,3 +1,4 @@
+import { LeadwayApi } from '../../credentials/LeadwayApi.credentials';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
 import { fileServerTarget } from '../shared/binary';
 import { LEADWAY_EXTENSIONS } from './rules';
@@ -47,14 +48,13 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
  */
 export const testLeadwayCredential = credentialProbe({
 	credentialRules: leadwayApi.credentialRules,
+	authenticate: new LeadwayApi().authenticate,
 	pathIdFields: { locationId: 'Location ID' },
 	request: (data) => {
 		const locationId = String(data.locationId ?? '').trim();
 		return {
 			path: locationId ? `/locations/${encodeURIComponent(locationId)}` : '/conversations/search',
 			qs: locationId ? undefined : { limit: 1 },
-			// As the credential's `authenticate` sets them (LeadConnector: Bearer token and Version, API docs).
-			headers: { Authorization: `Bearer ${String(data.accessToken)}`, Version: String(data.apiVersion) },
 		};
 	},
 	fixes: {

@@ -81,11 +81,10 @@ function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' |
 const credentialsByRun = new WeakMap<RequestContext, Map<string, Promise<IDataObject>>>();
 
 /**
- * The node's credential, read once per node run, as n8n's own nodes do (n8n applies a
- * credential to a request as it reads it for the run's first item anyway). Each read is a
- * database query, a decryption and an expression pass in n8n: about 2 of the 7 ms of CPU a
- * small upload cost (measured in `npm run bench`).
- * A failed read is not kept: the next item tries again and fails with its own item number.
+ * The node's credential, read once per node run, as n8n's own nodes do: each read is a
+ * database query, a decryption and an expression pass in n8n, a large share of a small
+ * upload's cost. A failed read is not kept: the next item tries again and fails with its
+ * own item number.
  */
 async function runCredentials<Credentials>(context: RequestContext, credentialType: string, itemIndex: number): Promise<Credentials> {
 	let byType = credentialsByRun.get(context);

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { itemError } from './errors';
 import { isHttpUrl } from './urls';
 
 /** How one credential's fields are checked before any request uses them. */
@@ -18,6 +18,13 @@ export interface CredentialFieldRules {
 	 * has it redacted from everything the node shows or stores (see `redactSecrets`).
 	 */
 	secretFields: readonly string[];
+}
+
+/** A credential field that cannot be used: its label, what is wrong, and the fix. */
+export interface CredentialFieldProblem {
+	field: string;
+	problem: string;
+	fix: string;
 }
 
 /**
@@ -45,7 +52,7 @@ export const CONTROL_CHARACTER_PROBLEM = 'contains a line break or another contr
 export function credentialFieldProblem(
 	credentials: object,
 	rules: CredentialFieldRules,
-): { field: string; problem: string; fix: string } | undefined {
+): CredentialFieldProblem | undefined {
 	const data = credentials as Record<string, unknown>;
 	for (const [name, label] of Object.entries(rules.urlFields)) {
 		const value = String(data[name] ?? '').trim();
@@ -98,9 +105,10 @@ export function assertCredentialFields(
 ): void {
 	const found = credentialFieldProblem(credentials, rules);
 	if (!found) return;
-	throw new NodeOperationError(
+	throw itemError(
 		context.getNode(),
-		`${found.field} in the ${rules.apiName} credential ${found.problem} on item ${itemIndex}`,
-		{ itemIndex, description: `Edit the ${rules.apiName} credential and fix ${found.field}: ${found.fix}` },
+		itemIndex,
+		`${found.field} in the ${rules.apiName} credential ${found.problem}`,
+		`Edit the ${rules.apiName} credential and fix ${found.field}: ${found.fix}`,
 	);
 }

@@ -1,8 +1,9 @@
 import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { parseRetryAfter } from './answerHeaders';
+import { MAX_WAIT_MS, isIdempotent, isThrottled, isTimeout, wasDropped } from './retry';
 import { safeOrigin } from './urls';
-import { MAX_WAIT_MS, isIdempotent, isThrottled, isTimeout, parseRetryAfter, wasDropped } from './retry';
 
 /** How one API words a refusal: its own message, and what the user can do about it. */
 export interface ApiRefusal {

@@ -3,9 +3,12 @@
 // credential checks and credential tests, Request Options and the check run before sending.
 // It is the bottom room: it imports nothing from binary/ or node/.
 
+export * from './answerHeaders';
 export * from './apiClient';
+export { isStream, readJson } from './bodies';
 export * from './credentialChecks';
 export * from './credentialProbe';
+export { MAX_TIMER_MS, TIMER_STOPPED } from './deadline';
 export * from './errors';
 export * from './preflight';
 export * from './redirects';

@@ -1,4 +1,5 @@
-import { headerValue, isStream } from './request';
+import { headerValue } from './answerHeaders';
+import { isStream } from './bodies';
 import { parseHttpUrl } from './urls';
 
 /** Redirects followed for one file, as browsers cap them too. */

@@ -1,6 +1,4 @@
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type {
-	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -9,25 +7,14 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import type { DescribeRefusal, ExpectedAnswer, FailedRequest, UncertainOutcome } from './errors';
-import {
-	cancelledError,
-	findBodySourceFailure,
-	networkErrorCode,
-	redactSecrets,
-	secretValues,
-	statusRefusalError,
-	transportError,
-	unexpectedAnswer,
-	unexpectedAnswerError,
-	unreadableAnswerError,
-} from './errors';
+import { asText, isEmptyBody, readJson } from './bodies';
+import { MAX_TIMER_MS, answerTimeoutError, startDeadline } from './deadline';
+import type { DescribeRefusal, ExpectedAnswer, UncertainOutcome } from './errors';
+import { unexpectedAnswer, unexpectedAnswerError, unreadableAnswerError } from './errors';
+import { exchange } from './exchange';
 import { stopIfChecking } from './preflight';
 import type { RequestPolicy } from './requestOptions';
 import { DEFAULT_REQUEST_POLICY } from './requestOptions';
-import { requestWindowOf } from './requestWindow';
-import type { AttemptResult } from './retry';
-import { N8N_ERROR, rateLimitRetryAfter, runWithRetries } from './retry';
 
 export type RequestBody = IHttpRequestOptions['body'];
 
@@ -84,325 +71,25 @@ export interface ApiTarget {
 	secretFields?: readonly string[];
 }
 
-/** An answer's JSON, or `{ ok: false }` for text that is not JSON. */
-function parseJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
-	if (typeof body !== 'string') return { ok: true, value: body };
-	const text = body.trim();
-	if (text === '') return { ok: true, value: {} };
-	try {
-		return { ok: true, value: JSON.parse(text) as unknown };
-	} catch {
-		return { ok: false };
-	}
-}
-
-/** An answer's JSON; text that is not JSON as it is (a refusal's plain-text message). */
-function parseBody(body: unknown): unknown {
-	const parsed = parseJson(body);
-	return parsed.ok ? parsed.value : body;
-}
-
 /**
- * The secret values an API could echo in a refusal: those of the credential the request
- * carried, read again for a request that did not bring it along (a file download).
+ * The body of a 2xx answer as the request expects it: JSON of the expected shape, or an empty
+ * object for no body at all (204, or a request that allows it).
  */
-async function refusalSecrets(
-	context: RequestContext,
-	target: ApiTarget,
-	control: { authenticated: boolean; credentials?: ICredentialDataDecryptedObject; itemIndex?: number },
-): Promise<string[]> {
-	if (!control.authenticated || !target.secretFields?.length) return [];
-	let credentials = control.credentials;
-	if (!credentials) {
-		try {
-			credentials = await context.getCredentials<ICredentialDataDecryptedObject>(target.credentialType, control.itemIndex ?? 0);
-		} catch {
-			return [];
-		}
-	}
-	return secretValues(credentials, target.secretFields);
-}
-
-/** A body of text, whatever form the HTTP helper handed it over in. */
-function asText(body: unknown): unknown {
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	return body;
-}
-
-function isEmptyBody(body: unknown): boolean {
-	return body === undefined || body === null || (typeof body === 'string' && body.trim() === '');
-}
-
-/** An error page from a proxy or gateway rather than the API's own JSON. */
-function isHtml(body: unknown): body is string {
-	return typeof body === 'string' && /^\s*<(!doctype|html|head|body|\?xml|h\d|title)/i.test(body);
-}
-
-/** A header's value as text, whatever form the HTTP client gave it in (a list: its first value). */
-export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
-	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-}
-
-/** A streamed body is consumed by its first send; it cannot be sent again. */
-export function isStream(body: unknown): body is AsyncIterable<unknown> & { pipe: unknown; destroy?: () => void } {
-	return body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
-}
-
-/** An error page is short; anything beyond this is not read, so a refused download is never held whole. */
-const MAX_ERROR_TEXT_BYTES = 64 * 1024;
-
-/** The start of a streamed error answer as text; the rest of the stream is dropped. */
-async function readErrorText(stream: AsyncIterable<unknown> & { destroy?: () => void }): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	try {
-		for await (const chunk of stream) {
-			const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-			chunks.push(bytes);
-			size += bytes.length;
-			if (size >= MAX_ERROR_TEXT_BYTES) break;
-		}
-	} catch {
-		// A broken error answer still gets its status reported.
-	} finally {
-		stream.destroy?.();
-	}
-	return Buffer.concat(chunks).subarray(0, MAX_ERROR_TEXT_BYTES).toString('utf8');
-}
-
-/** Closes the files a streamed body still holds open after a failed attempt. */
-function releaseBody(body: unknown): void {
-	if (isStream(body) && typeof body.destroy === 'function') {
-		try {
-			body.destroy();
-		} catch {
-			// Already closed.
-		}
-	}
-}
-
-/** The longest delay a Node.js timer keeps; a longer one would fire at once. */
-export const MAX_TIMER_MS = 2_147_483_647;
-
-/** Why a timer is stopped early; one object, so stopping one costs no new error (and its stack). */
-export const TIMER_STOPPED = new Error('The timer was stopped');
-
-/** The error a streamed answer is destroyed with when its request's deadline passes. */
-function answerTimeoutError(timeoutMs: number): Error {
-	return Object.assign(new Error(`The answer did not finish within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-}
-
-/** A streamed body that tells when it is done with (ended, failed or destroyed). */
-function isClosable(body: unknown): body is {
-	on(event: 'error', listener: () => void): unknown;
-	once(event: 'close', listener: () => void): unknown;
-	destroy(error?: Error): void;
-} {
-	return isStream(body) && typeof (body as { once?: unknown }).once === 'function' && typeof (body as { on?: unknown }).on === 'function';
-}
-
-/**
- * One attempt's deadline: Timeout (Milliseconds) from its start until its answer has been
- * read, body included. n8n's helper hands `timeout` to axios, which arms only a socket idle
- * timer (every byte restarts it, and it is off once a streamed answer's head has arrived):
- * an answer trickled byte by byte, or a download whose host goes quiet after the head, would
- * run on without end. The deadline aborts the request through its own signal, which the
- * execution's cancel signal also aborts, and says which of the two it was.
- */
-function startDeadline(timeoutMs: number, cancel?: AbortSignal) {
-	const controller = new AbortController();
-	const timer = new AbortController();
-	let passed = false;
-	let onPass: (() => void) | undefined;
-	const forwardCancel = () => controller.abort();
-	if (cancel?.aborted) controller.abort();
-	else cancel?.addEventListener('abort', forwardCancel, { once: true });
-	void sleep(Math.min(timeoutMs, MAX_TIMER_MS), timer.signal).then(
-		() => {
-			passed = true;
-			onPass?.();
-			controller.abort();
-		},
-		// Stopped: the answer came in time.
-		() => undefined,
-	);
-	const stopTimer = () => timer.abort(TIMER_STOPPED);
-	const end = () => {
-		stopTimer();
-		cancel?.removeEventListener('abort', forwardCancel);
-	};
-	return {
-		signal: controller.signal,
-		passed: () => passed,
-		stopTimer,
-		end,
-		/** Runs on over a streamed answer until it is done with; when the deadline passes first, the body fails with `error`. */
-		follow(body: unknown, error?: () => Error) {
-			if (!isClosable(body)) return end();
-			if (error) onPass = () => body.destroy(error());
-			// A body that fails before it is read must not throw from its 'error' event: its reader gets the error.
-			body.on('error', () => undefined);
-			body.once('close', end);
-		},
-	};
-}
-
-/**
- * The context n8n's authenticated helper is called with: that helper sets the request's
- * abortSignal to the context's execution cancel signal, replacing any given, so this view
- * hands it the attempt's signal instead (which the cancel signal aborts too).
- */
-function withAbortSignal<T extends object>(context: T, signal: AbortSignal): T {
-	return Object.create(context, { getExecutionCancelSignal: { value: () => signal } }) as T;
-}
-
-interface ExchangeControl {
-	policy: RequestPolicy;
-	buildBody?: () => Promise<RequestBody>;
-	ifUnsure?: UncertainOutcome;
-	authenticated: boolean;
-	credentials?: ICredentialDataDecryptedObject;
-	itemIndex?: number;
-}
-
-/** Hands n8n a credential already read, under the node's own reference to it. */
-function alreadyRead(
-	context: RequestContext,
-	credentialType: string,
-	data: ICredentialDataDecryptedObject | undefined,
-): IAdditionalCredentialOptions | undefined {
-	const reference = context.getNode().credentials?.[credentialType];
-	if (!data || !reference?.id) return undefined;
-	return { credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data } };
-}
-
-/**
- * The one call to n8n's HTTP helpers. HTTP statuses are handled here, not by the helper,
- * so that every API refusal reaches the user with the API's own message and a fix, and no
- * request option (headers, token) ends up in the error. Failed attempts are retried only
- * when they surely had no effect or the request can be repeated (see ./retry).
- */
-async function exchange(
-	context: RequestContext,
-	target: ApiTarget,
-	options: IHttpRequestOptions,
-	control: ExchangeControl,
-): Promise<ApiResponse> {
-	// The check before sending (./preflight) ends here: nothing leaves.
-	stopIfChecking(context);
-	const { policy, buildBody, authenticated, itemIndex } = control;
-	const node = context.getNode();
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
-	const method = options.method ?? 'GET';
-
-	const window = requestWindowOf(context);
-	const credentialOptions = authenticated ? alreadyRead(context, target.credentialType, control.credentials) : undefined;
-
-	const attemptOnce = async (): Promise<AttemptResult<ApiResponse>> => {
-		const body = buildBody ? await buildBody() : options.body;
-		// A client that follows redirects keeps every byte of the body sent, to send it again
-		// after a redirect: a streamed upload would be held whole in memory. An upload's redirect
-		// is not followed, whether its body (built for each attempt) is a stream or a buffer.
-		const upload = isStream(body) || buildBody !== undefined;
-		// Armed once the body is ready: fetching a file again for it (a file from a URL) is its host's time.
-		const deadline = startDeadline(policy.timeoutMs, signal);
-		const fullOptions: IHttpRequestOptions = {
-			...options,
-			...(upload ? { disableFollowRedirect: true } : {}),
-			body,
-			timeout: Math.min(policy.timeoutMs, MAX_TIMER_MS),
-			abortSignal: deadline.signal,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			// n8n's helper would otherwise re-send the credential to any host a redirect names.
-			sendCredentialsOnCrossOriginRedirect: false,
-		};
-		let response: ApiResponse;
-		try {
-			response = authenticated
-				? await context.helpers.httpRequestWithAuthentication.call(
-						withAbortSignal(context, deadline.signal),
-						target.credentialType,
-						fullOptions,
-						credentialOptions,
-					)
-				: await context.helpers.httpRequest(fullOptions);
-		} catch (error) {
-			deadline.end();
-			releaseBody(body);
-			// The body's source failed (a file from a URL): its own error says what happened; never re-sent.
-			const sourceFailure = findBodySourceFailure(error);
-			if (sourceFailure) throw sourceFailure;
-			// The deadline aborted it: a timeout, whatever the client made of the abort.
-			if (deadline.passed()) return { ok: false, outcome: { kind: 'network', code: 'ETIMEDOUT' }, error: { code: 'ETIMEDOUT' } };
-			// n8n's own errors (a credential it could not apply) carry no code: not retried, shown as they are.
-			const n8nError = error instanceof NodeApiError || error instanceof NodeOperationError;
-			const code = networkErrorCode(error) ?? (n8nError ? N8N_ERROR : 'unknown network error');
-			return { ok: false, outcome: { kind: 'network', code }, error };
-		}
-		if (response.statusCode >= 400 || (upload && response.statusCode >= 300)) {
-			const retryAfter =
-				headerValue(response.headers, 'retry-after') ??
-				rateLimitRetryAfter((name) => headerValue(response.headers, name));
-			// A streamed answer (a download) is read only as far as an error message needs.
-			if (isStream(response.body)) response = { ...response, body: await readErrorText(response.body) };
-			deadline.end();
-			return { ok: false, outcome: { kind: 'status', statusCode: response.statusCode, retryAfter }, error: response };
-		}
-		// A streamed answer (a download) is read after this returns: the deadline runs on until it is done with.
-		if (isStream(response.body)) deadline.follow(response.body, () => answerTimeoutError(policy.timeoutMs));
-		else deadline.end();
-		return { ok: true, value: response };
-	};
-
-	const result = await runWithRetries<ApiResponse>(
-		async (attemptNumber) => {
-			if (signal?.aborted) throw cancelledError(node, target.apiName, itemIndex);
-			if (!window) return await attemptOnce();
-			// The node run's requests share one window (see ./requestWindow): a 429 or 503 narrows it.
-			const retries = { used: attemptNumber - 1, max: policy.maxRetries };
-			const attempt = await window.send(attemptOnce, { signal, retries });
-			if (!attempt) throw cancelledError(node, target.apiName, itemIndex);
-			return attempt;
-		},
-		{
-			method,
-			maxRetries: policy.maxRetries,
-			// A streamed body without a factory is gone after its first send.
-			replayable: buildBody !== undefined || !isStream(options.body),
-			baseDelayMs: policy.retryDelayMs,
-			signal,
-		},
-	);
-
-	if (result.ok) {
-		const response = result.value;
-		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
-	}
-	if (result.cancelled) throw cancelledError(node, target.apiName, itemIndex);
-	const failed: FailedRequest = {
-		apiName: target.apiName,
-		method,
-		url: options.url,
-		authenticated,
-		timeoutMs: policy.timeoutMs,
-		ifUnsure: control.ifUnsure,
-		attempts: result.attempts,
-		itemIndex,
-	};
-	if (result.outcome.kind === 'network') throw transportError(node, failed, result.error);
-	const response = result.error as ApiResponse;
+function readAnswerBody(context: RequestContext, target: ApiTarget, request: ApiRequest, response: ApiResponse, itemIndex?: number): unknown {
+	const answered = { apiName: target.apiName, method: request.method, ifUnsure: request.ifUnsure, itemIndex };
 	const text = asText(response.body);
-	const html = isHtml(text);
-	// An HTML page is a proxy's or gateway's, not the API's: its markup is no message.
-	const body = html ? undefined : redactSecrets(parseBody(text), await refusalSecrets(context, target, control));
-	throw statusRefusalError(node, failed, target.describeRefusal, response.statusCode, body, html, {
-		retryAfter: result.outcome.retryAfter,
-		keptRefusing: result.keptRefusing === true,
-	});
+	if (isEmptyBody(text)) {
+		if (response.statusCode !== 204 && !request.emptyAnswerOk) {
+			throw unreadableAnswerError(context.getNode(), answered, response.statusCode, 'empty');
+		}
+		return {};
+	}
+	const json = readJson(text);
+	if (!json.ok) throw unreadableAnswerError(context.getNode(), answered, response.statusCode, 'not JSON');
+	const expected = request.answer ?? 'object';
+	const found = unexpectedAnswer(json.value, expected);
+	if (found !== undefined) throw unexpectedAnswerError(context.getNode(), answered, response.statusCode, found, expected);
+	return json.value;
 }
 
 /**
@@ -430,32 +117,7 @@ export async function sendApiRequest(
 			itemIndex,
 		},
 	);
-	const unreadable = (problem: 'empty' | 'not JSON') =>
-		unreadableAnswerError(
-			context.getNode(),
-			{ apiName: target.apiName, method, ifUnsure: request.ifUnsure, itemIndex },
-			response.statusCode,
-			problem,
-		);
-	const text = asText(response.body);
-	if (isEmptyBody(text)) {
-		if (response.statusCode !== 204 && !request.emptyAnswerOk) throw unreadable('empty');
-		return { ...response, body: {} };
-	}
-	const parsed = parseJson(text);
-	if (!parsed.ok) throw unreadable('not JSON');
-	const expected = request.answer ?? 'object';
-	const found = unexpectedAnswer(parsed.value, expected);
-	if (found !== undefined) {
-		throw unexpectedAnswerError(
-			context.getNode(),
-			{ apiName: target.apiName, method, ifUnsure: request.ifUnsure, itemIndex },
-			response.statusCode,
-			found,
-			expected,
-		);
-	}
-	return { ...response, body: parsed.value };
+	return { ...response, body: readAnswerBody(context, target, request, response, itemIndex) };
 }
 
 /** One hop of a file download: a URL an API handed out, possibly on another host. */

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { parseRetryAfter } from './answerHeaders';
 import type { AttemptResult } from './retry';
-import { MAX_WAIT_MS, isThrottled, parseRetryAfter } from './retry';
+import { MAX_WAIT_MS, isThrottled } from './retry';
 
 /** A granted place in the window: released with what the API answered. */
 export interface WindowTicket {

@@ -1,6 +1,7 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { parseRetryAfter } from './answerHeaders';
 import { DEFAULT_RETRY_DELAY_MS } from './requestOptions';
 
 /**
@@ -123,30 +124,6 @@ export function shouldRetry(method: IHttpRequestMethods, outcome: AttemptOutcome
 	if (NOT_SENT_CODES.has(outcome.code)) return true;
 	if (NOT_RETRIED_CODES.has(outcome.code)) return false;
 	return isIdempotent(method) && wasDropped(outcome.code);
-}
-
-/** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-	const trimmed = String(value).trim();
-	if (trimmed === '') return undefined;
-	// Too many digits for a number: a wait past any cap, not an unreadable header.
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(Math.round(Number(trimmed) * 1000), Number.MAX_SAFE_INTEGER);
-	// HTTP dates name a weekday and a month; a bare number was handled above.
-	if (!/[a-z]/i.test(trimmed)) return undefined;
-	const date = Date.parse(trimmed);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * A wait the API's rate-limit headers ask for when it sent no Retry-After: with
- * `X-RateLimit-Remaining: 0`, the window of `X-RateLimit-Interval-Milliseconds` (Leadway,
- * LeadConnector API docs). Given in Retry-After's form (seconds), so MAX_WAIT_MS applies the same way.
- */
-export function rateLimitRetryAfter(header: (name: string) => string | undefined): string | undefined {
-	if (header('x-ratelimit-remaining')?.trim() !== '0') return undefined;
-	const intervalMs = header('x-ratelimit-interval-milliseconds')?.trim() ?? '';
-	return /^\d+$/.test(intervalMs) ? String(Number(intervalMs) / 1000) : undefined;
 }
 
 export interface BackoffOptions {
