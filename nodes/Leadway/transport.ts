@@ -1,6 +1,6 @@
 import { LeadwayApi } from '../../credentials/LeadwayApi.credentials';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
-import { fileServerTarget } from '../shared/binary';
+import { apiFileDownload } from '../shared/node';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {
@@ -66,10 +66,12 @@ export const testLeadwayCredential = credentialProbe({
 	errorMessage: leadwayMessage,
 });
 
-/** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
-export const LEADWAY_FILES = fileServerTarget(
-	'Leadway',
+/**
+ * Downloads an attachment URL into a binary field, streamed. Its bytes live on Leadway's own
+ * host (fetched with the token) or a file host its URLs name (fetched without).
+ */
+export const downloadLeadwayFile = apiFileDownload(
+	leadwayApi,
 	'leadwayApi',
 	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
-	leadwayApi.credentialRules.secretFields,
 );

@@ -39,18 +39,27 @@ export const outputBinaryField: INodeProperties = {
 	hint: 'The name of the output binary field to put the file in',
 };
 
-/** "Input Type": where an upload takes its file from. `Binary File` is the default, so existing workflows keep working. */
-export function inputTypeProperty(apiName: string): INodeProperties {
+/**
+ * "Input Type": where an upload takes its file from, each choice worded by `descriptions` when
+ * given. `Binary File` is the default: a workflow saved without an Input Type sends a binary file.
+ */
+export function inputTypeProperty(apiName: string, descriptions?: { binary: string; url: string }): INodeProperties {
 	return {
 		displayName: 'Input Type',
 		name: 'inputType',
 		type: 'options',
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'Send a file from a binary field of the input item' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: descriptions?.binary ?? 'Send a file from a binary field of the input item',
+			},
 			{
 				name: 'URL',
 				value: 'url',
-				description: `Download a file from a public http(s) URL and stream it to ${apiName}; use this when the node runs as an AI tool`,
+				description:
+					descriptions?.url ??
+					`Download a file from a public http(s) URL and stream it to ${apiName}; use this when the node runs as an AI tool`,
 			},
 		],
 		default: 'binary',
@@ -74,6 +83,11 @@ export function fileUrlProperty(apiName: string): INodeProperties {
 /** "Options": the collection of optional parameters an operation shows last. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}
+
+/** "Filters": the collection of conditions a Get Many lists by. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add filter', default: {}, options };
 }
 
 /** The "File Name" option of an upload (read back by `readInputBinaryFile` and `readInputFile`). */

@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { NodeOperationError } from 'n8n-workflow';
+
+import { itemError } from '../transport';
+import type { FileRecordFields } from './fileRecords';
 
 /** What an upload does when the same file is already there. */
 export type IfFileExists = 'uploadAgain' | 'skip' | 'fail';
@@ -50,8 +53,8 @@ export interface FilePlace {
 	recordNoun: string;
 	/** Reads every record of the place (all pages). Called once per node run and place. */
 	readAll(): Promise<IDataObject[]>;
-	/** A record's file name and size in bytes, as the API lists them. */
-	nameAndSize(record: IDataObject): { name?: string; size?: number };
+	/** Where a record lists the file's name and size. */
+	fields: FileRecordFields;
 }
 
 /** The files of one place as far as this run knows them, and the uploads of this run still under way. */
@@ -66,10 +69,17 @@ const indexesByRun = new WeakMap<object, Map<string, Promise<PlaceIndex>>>();
 /** The rule for "the same file": the same name and the same size in bytes. */
 const fileKey = (name: string, size: number) => `${size}\u0000${name}`;
 
+/** A size in bytes as an API lists it (a number, or digits as text); undefined for anything else. */
+function byteCount(value: unknown): number | undefined {
+	const size = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+	return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+}
+
 function buildIndex(place: FilePlace, records: IDataObject[]): PlaceIndex {
 	const known = new Map<string, IDataObject>();
 	for (const record of records) {
-		const { name, size } = place.nameAndSize(record);
+		const name = typeof record[place.fields.name] === 'string' ? (record[place.fields.name] as string) : undefined;
+		const size = byteCount(record[place.fields.size]);
 		// The first listed of several equal files stands for them.
 		if (name !== undefined && size !== undefined && !known.has(fileKey(name, size))) known.set(fileKey(name, size), record);
 	}
@@ -98,12 +108,6 @@ async function placeIndex(context: object, place: FilePlace): Promise<PlaceIndex
 		if (byPlace.get(place.key) === read) byPlace.delete(place.key);
 	});
 	return await read;
-}
-
-/** A size in bytes as an API lists it (a number, or digits as text); undefined for anything else. */
-export function byteCount(value: unknown): number | undefined {
-	const size = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-	return typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
 }
 
 /** The file an upload is about to send: its name, and its size when known. */
@@ -164,8 +168,10 @@ function alreadyThereError(
 	existing: IDataObject,
 ): NodeOperationError {
 	const id = typeof existing.id === 'string' || typeof existing.id === 'number' ? ` ${existing.id}` : '';
-	return new NodeOperationError(context.getNode(), `File "${file.fileName}" already exists ${place.shownAs} on item ${itemIndex}`, {
+	return itemError(
+		context.getNode(),
 		itemIndex,
-		description: `${place.apiName} already has this file (same name, ${file.size} bytes) as ${place.recordNoun}${id}. Set If File Exists to Skip to pass the existing file on instead, or to Upload Again to upload another copy.`,
-	});
+		`File "${file.fileName}" already exists ${place.shownAs}`,
+		`${place.apiName} already has this file (same name, ${file.size} bytes) as ${place.recordNoun}${id}. Set If File Exists to Skip to pass the existing file on instead, or to Upload Again to upload another copy.`,
+	);
 }

@@ -1,5 +1,7 @@
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+
+import { itemError, nonObjectEntry, unexpectedAnswerError } from '../transport';
 
 /**
  * The most one Get Many reads for one input item. Every API here serves at most 100 per page,
@@ -70,8 +72,7 @@ export async function readPages<Cursor extends PageCursor>(
 ): Promise<IDataObject[]> {
 	const { apiName, noun } = list;
 	const pageName = list.pageName ?? ((cursor: Cursor) => `the page after "${cursor}"`);
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(node, `${message} on item ${itemIndex}`, { itemIndex, description });
+	const fail = (problem: string, fix: string) => itemError(node, itemIndex, problem, fix);
 
 	const collected: IDataObject[] = [];
 	// A Limit of 0 (or not a number) from an expression asks for nothing.
@@ -109,4 +110,92 @@ export async function readPages<Cursor extends PageCursor>(
 		usedCursors.add(page.next!);
 		cursor = page.next;
 	}
+}
+
+/**
+ * The most pages one list search reads of a list the API cannot search by name (filtered
+ * here), before it offers "more" with nothing found yet.
+ */
+export const FILTERED_SEARCH_PAGES = 5;
+
+/** One page of a list search: the entries it shows, and where the next page starts. */
+export interface SearchPage<Cursor extends PageCursor> {
+	results: INodeListSearchItems[];
+	/** Where the next page starts; undefined at the end of the list. */
+	next?: Cursor;
+}
+
+/**
+ * A list search's answer ("From List"): pages from `first` on, until one brings an entry or
+ * `maxPages` were read, so that a filter matching little does not show an empty list with
+ * only "more". The pagination token is where the next page starts.
+ */
+export async function searchPages<Cursor extends PageCursor>(
+	first: Cursor | undefined,
+	maxPages: number,
+	readPage: (cursor: Cursor | undefined) => Promise<SearchPage<Cursor>>,
+): Promise<INodeListSearchResult> {
+	const results: INodeListSearchItems[] = [];
+	let cursor = first;
+	for (let pages = 1; ; pages++) {
+		const page = await readPage(cursor);
+		results.push(...page.results);
+		if (page.next === undefined) return { results };
+		if (results.length > 0 || pages >= maxPages) return { results, paginationToken: String(page.next) };
+		cursor = page.next;
+	}
+}
+
+/** Where an API's answer holds a list, named for messages. */
+export interface AnswerList {
+	apiName: string;
+	/** The answer's field that holds the list: `data`, `messages`. */
+	key: string;
+	/** What the answer is, in a message: `list`, `search answer`. */
+	answerName: string;
+}
+
+/** A list search has no item: its errors name none. */
+function answerError(node: INode, itemIndex: number | undefined, problem: string, fix: string): NodeOperationError {
+	return itemIndex === undefined ? new NodeOperationError(node, problem, { itemIndex, description: fix }) : itemError(node, itemIndex, problem, fix);
+}
+
+/**
+ * Fails on a list entry that is not a JSON object: the node reads every entry as one.
+ * `shownAs` names the list in the message (`a "data" list`).
+ */
+export function assertObjectEntries(
+	node: INode,
+	answer: { apiName: string; statusCode: number; itemIndex?: number },
+	list: unknown[],
+	shownAs: string,
+): void {
+	const entry = nonObjectEntry(list);
+	if (entry === undefined) return;
+	const { apiName, statusCode, itemIndex } = answer;
+	throw unexpectedAnswerError(node, { apiName, method: 'GET', itemIndex }, statusCode, `${shownAs} whose ${entry}`, 'list');
+}
+
+/**
+ * The list of JSON objects an answer's `body` holds under the list's key. An answer without
+ * it is not the API's (the Base URL may point elsewhere); a list holding anything but
+ * objects is refused as well.
+ */
+export function readAnswerList(
+	node: INode,
+	list: AnswerList,
+	answer: { statusCode: number; body: IDataObject; itemIndex?: number },
+): IDataObject[] {
+	const { apiName, key } = list;
+	const entries = answer.body[key];
+	if (!Array.isArray(entries)) {
+		throw answerError(
+			node,
+			answer.itemIndex,
+			`${apiName} sent a ${list.answerName} without "${key}"`,
+			`Check that the Base URL in the ${apiName} credential points at the ${apiName} API.`,
+		);
+	}
+	assertObjectEntries(node, { apiName, statusCode: answer.statusCode, itemIndex: answer.itemIndex }, entries, `a "${key}" list`);
+	return entries as IDataObject[];
 }

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { pathIdProblem } from '../transport';
+import { itemError, pathIdProblem } from '../transport';
 
 /**
  * Reads an ID parameter and returns it URL-encoded as one path segment. An empty ID is
@@ -18,15 +17,41 @@ export function getPathId(
 	const id = String(raw ?? '').trim();
 	const problem = pathIdProblem(id);
 	if (problem) {
-		throw new NodeOperationError(context.getNode(), `${displayName} ${problem} on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description:
-				id === ''
-					? `Enter the ${displayName}, or map it from a previous node with an expression.`
-					: `Enter the real ${displayName}; "." and ".." would change the request path.`,
-		});
+			`${displayName} ${problem}`,
+			id === ''
+				? `Enter the ${displayName}, or map it from a previous node with an expression.`
+				: `Enter the real ${displayName}; "." and ".." would change the request path.`,
+		);
 	}
 	return encodeURIComponent(id);
+}
+
+/** A text parameter, trimmed; `fallback` when the node has no such parameter. */
+export function textParameter(context: IExecuteFunctions, name: string, itemIndex: number, fallback = ''): string {
+	return String(context.getNodeParameter(name, itemIndex, fallback) ?? '').trim();
+}
+
+/** A text field's value that must be given: an empty one fails the item, naming the field (`displayName`) and the fix. */
+export function nonEmpty(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: string,
+	field: { displayName: string; fix: string },
+): string {
+	if (value === '') throw itemError(context.getNode(), itemIndex, `${field.displayName} is empty`, field.fix);
+	return value;
+}
+
+/** A text parameter that must be given (see `nonEmpty`); `fallback` when the node has no such parameter. */
+export function requiredTextParameter(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: { name: string; displayName: string; fix: string; fallback?: string },
+): string {
+	return nonEmpty(context, itemIndex, textParameter(context, field.name, itemIndex, field.fallback), field);
 }
 
 /** Splits a comma- or newline-separated parameter into trimmed, non-empty entries. */
@@ -37,12 +62,16 @@ export function splitList(value: string | string[] | undefined): string[] {
 
 /** The Put Output File in Field parameter (`binaryPropertyName`) of a download, refused when empty. */
 export function getOutputBinaryField(context: IExecuteFunctions, itemIndex: number): string {
-	const propertyName = String(context.getNodeParameter('binaryPropertyName', itemIndex, 'data') ?? '').trim();
-	if (propertyName === '') {
-		throw new NodeOperationError(context.getNode(), `Put Output File in Field is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Enter the name of the binary field to put the file in, for example data.',
-		});
-	}
-	return propertyName;
+	return requiredTextParameter(context, itemIndex, {
+		name: 'binaryPropertyName',
+		displayName: 'Put Output File in Field',
+		fix: 'Enter the name of the binary field to put the file in, for example data.',
+		fallback: 'data',
+	});
+}
+
+/** How many items a Get Many returns at most: its Limit, or Infinity with Return All. */
+export function getLimit(context: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = context.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return returnAll ? Infinity : (context.getNodeParameter('limit', itemIndex, 50) as number);
 }

@@ -21,8 +21,8 @@ export interface ResourceLocatorOptions {
 
 /**
  * One ID a user can pick "From List" (searchable) or type "By ID". Read it with
- * `getNodeParameter(name, itemIndex, undefined, { extractValue: true })`, which also returns a
- * plain string saved by an earlier version of the node as it is.
+ * `getNodeParameter(name, itemIndex, undefined, { extractValue: true })`, which returns a
+ * parameter saved as a plain string as it is.
  */
 export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeProperties {
 	const { displayName, name, description, searchListMethod, idPlaceholder, noun, idFormat, required = true, urlPlaceholder } = options;

@@ -36,12 +36,12 @@ function errorItem(error: Error & { description?: string | null }, itemIndex: nu
 }
 
 /** The error as n8n shows it, tied to the item it failed on. */
-function asNodeError(node: INode, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;
 	}
-	return new NodeOperationError(node, error, { itemIndex });
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
 /** Item numbers as ranges, "0–3, 6, 9–10"; at most `maxRanges` of them, then "…". */
@@ -79,87 +79,124 @@ function withItemsDone(error: NodeApiError | NodeOperationError, apiName: string
 /** One item's outcome: its output items, or the error that stops the node. */
 type ItemOutcome = { items: INodeExecutionData[] } | { error: unknown };
 
-/**
- * Runs the chosen operation once per input item, up to Concurrency items at once (from the
- * node's Request Options); their requests share one window (./requestWindow) that narrows
- * when the API answers 429 or 503 and widens again up to Concurrency. The output is as if
- * the items had run one at a time: every output item is paired with its input and kept in
- * input order (an item's several outputs stay together); with Continue On Fail a failed
- * item becomes an error item in its place and the other items go on. Without it, no item
- * starts once one has failed, the items already under way finish, and the node fails with
- * the error of the first failed item in input order, the one a one-at-a-time run would have
- * stopped on.
- */
-export async function routeOperations(
-	context: IExecuteFunctions,
-	operations: OperationMap,
-): Promise<INodeExecutionData[][]> {
-	const items = context.getInputData();
-	const outcomes: Array<ItemOutcome | undefined> = new Array(items.length);
-	let nextIndex = 0;
-	let failed = false;
+/** The operation the node's Resource and Operation name, and its module (undefined when there is none). */
+interface ChosenOperation {
+	resource: string;
+	operation: string;
+	handler?: OperationModule;
+}
 
-	// Read once for the run, as n8n's own routers do: each read costs n8n a parameter lookup and
-	// a validation against the node's description, a sizeable share of a small item's CPU.
+/**
+ * Reads Resource and Operation once for the run, as n8n's own routers do: each read costs n8n
+ * a parameter lookup and a validation against the node's description, a sizeable share of a
+ * small item's CPU.
+ */
+function chooseOperation(context: IExecuteFunctions, operations: OperationMap): ChosenOperation {
 	const resource = context.getNodeParameter('resource', 0) as string;
 	const operation = context.getNodeParameter('operation', 0) as string;
-	const handler = findOperation(operations, resource, operation);
-	const changesDataIn = handler?.changesDataIn;
-	const stopOnFail = !context.continueOnFail();
+	return { resource, operation, handler: findOperation(operations, resource, operation) };
+}
 
-	// Stop Workflow: an item the node refuses by itself stops the run before any item changes
-	// anything. Each item runs up to its first request (sending nothing, reading no file); one
-	// at a time, since this costs only CPU.
-	if (handler && changesDataIn && stopOnFail && items.length > 1) {
-		const refused = await findRefusedItem(context, items.length, async (itemIndex) => await handler.execute.call(context, itemIndex));
-		if (refused) throw asNodeError(context.getNode(), refused.error as Error, refused.itemIndex);
-	}
+/**
+ * Stop Workflow: an item the node refuses by itself stops the run before any item changes
+ * anything. Each item runs up to its first request (sending nothing, reading no file); one
+ * at a time, since this costs only CPU.
+ */
+async function refuseBeforeSending(context: IExecuteFunctions, handler: OperationModule, itemCount: number): Promise<void> {
+	const refused = await findRefusedItem(context, itemCount, async (itemIndex) => await handler.execute.call(context, itemIndex));
+	if (refused) throw asNodeError(context.getNode(), refused.error, refused.itemIndex);
+}
 
-	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
-		try {
-			if (!handler) {
-				throw new NodeOperationError(
-					context.getNode(),
-					`The operation "${operation}" is not supported for resource "${resource}"`,
-					{ itemIndex },
-				);
-			}
-			const results = await handler.execute.call(context, itemIndex);
-			return { items: context.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }) };
-		} catch (error) {
-			if (context.continueOnFail()) return { items: [errorItem(error as Error, itemIndex)] };
-			return { error };
+/** Runs the operation for one item; with Continue On Fail a failure becomes the item's error item. */
+async function runItem(context: IExecuteFunctions, chosen: ChosenOperation, itemIndex: number): Promise<ItemOutcome> {
+	try {
+		if (!chosen.handler) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`The operation "${chosen.operation}" is not supported for resource "${chosen.resource}"`,
+				{ itemIndex },
+			);
 		}
-	};
+		const results = await chosen.handler.execute.call(context, itemIndex);
+		return { items: context.helpers.constructExecutionMetaData(results, { itemData: { item: itemIndex } }) };
+	} catch (error) {
+		if (context.continueOnFail()) return { items: [errorItem(error as Error, itemIndex)] };
+		return { error };
+	}
+}
 
-	// Each worker takes the next item not yet started; at most `concurrency` run at once.
+/**
+ * Runs every item, up to Concurrency at once, inside one request window. Each worker takes
+ * the next item not yet started; none starts once an item has failed. An item that never
+ * started has no outcome.
+ */
+async function runItems(context: IExecuteFunctions, chosen: ChosenOperation, itemCount: number): Promise<Array<ItemOutcome | undefined>> {
+	const outcomes: Array<ItemOutcome | undefined> = new Array(itemCount);
+	let nextIndex = 0;
+	let failed = false;
 	const worker = async (): Promise<void> => {
-		while (!failed && nextIndex < items.length) {
+		while (!failed && nextIndex < itemCount) {
 			const itemIndex = nextIndex++;
-			const outcome = await runItem(itemIndex);
+			const outcome = await runItem(context, chosen, itemIndex);
 			outcomes[itemIndex] = outcome;
 			if ('error' in outcome) failed = true;
 		}
 	};
 	const concurrency = getConcurrency(context);
-	const workers = Math.min(concurrency, items.length);
+	const workers = Math.min(concurrency, itemCount);
 	await withRequestWindow(context, concurrency, async () => await Promise.all(Array.from({ length: workers }, worker)));
+	return outcomes;
+}
 
+/**
+ * The error of the failed item `failedIndex`; for an operation that changes data, it names
+ * the items that ran beside it or before it (items never started have no outcome).
+ */
+function failureOf(
+	context: IExecuteFunctions,
+	outcomes: Array<ItemOutcome | undefined>,
+	failedIndex: number,
+	changesDataIn: string | undefined,
+): NodeApiError | NodeOperationError {
+	const outcome = outcomes[failedIndex] as { error: unknown };
+	const error = asNodeError(context.getNode(), outcome.error, failedIndex);
+	if (!changesDataIn) return error;
+	const succeeded: number[] = [];
+	const failed: number[] = [];
+	outcomes.forEach((other, otherIndex) => {
+		if (otherIndex !== failedIndex && other) ('error' in other ? failed : succeeded).push(otherIndex);
+	});
+	return withItemsDone(error, changesDataIn, succeeded, failed);
+}
+
+/**
+ * Runs the chosen operation once per input item, up to Concurrency items at once (from the
+ * node's Request Options); their requests share one request window (transport's
+ * RequestWindow) that narrows when the API answers 429 or 503 and widens again up to
+ * Concurrency. The output is as if the items had run one at a time: every output item is
+ * paired with its input and kept in input order (an item's several outputs stay together);
+ * with Continue On Fail a failed item becomes an error item in its place and the other items
+ * go on. Without it, no item starts once one has failed, the items already under way finish,
+ * and the node fails with the error of the first failed item in input order, the one a
+ * one-at-a-time run would have stopped on.
+ */
+export async function routeOperations(
+	context: IExecuteFunctions,
+	operations: OperationMap,
+): Promise<INodeExecutionData[][]> {
+	const itemCount = context.getInputData().length;
+	const chosen = chooseOperation(context, operations);
+	const changesDataIn = chosen.handler?.changesDataIn;
+	if (chosen.handler && changesDataIn && !context.continueOnFail() && itemCount > 1) {
+		await refuseBeforeSending(context, chosen.handler, itemCount);
+	}
+
+	const outcomes = await runItems(context, chosen, itemCount);
 	const returnData: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		// Items after a failure may not have run; the first failure in input order is reported.
 		if (outcome === undefined) continue;
-		if ('error' in outcome) {
-			const error = asNodeError(context.getNode(), outcome.error as Error, itemIndex);
-			if (!changesDataIn) throw error;
-			const succeeded: number[] = [];
-			const failed: number[] = [];
-			// Items that ran beside the failed one, or before it (forEach skips those never started).
-			outcomes.forEach((other, otherIndex) => {
-				if (otherIndex !== itemIndex && other) ('error' in other ? failed : succeeded).push(otherIndex);
-			});
-			throw withItemsDone(error, changesDataIn, succeeded, failed);
-		}
+		if ('error' in outcome) throw failureOf(context, outcomes, itemIndex, changesDataIn);
 		returnData.push(...outcome.items);
 	}
 	return [returnData];

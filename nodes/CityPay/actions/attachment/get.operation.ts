@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { getPathId, showOnlyFor } from '../../../shared/node';
 import { cityPayApi } from '../../transport';
-import { attachmentLocator } from '../../rules';
+import { attachmentLocator } from '../../descriptions';
 
 export const description = showOnlyFor('attachment', 'get', [
 	attachmentLocator('The attachment to get'),

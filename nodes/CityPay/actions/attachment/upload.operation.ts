@@ -10,11 +10,13 @@ import {
 	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
+	textParameter,
 	uploadUnlessExists,
 } from '../../../shared/node';
 import type { MultipartField } from '../../../shared/binary';
 import { multipartBody, sendInputFile } from '../../../shared/binary';
-import { attachmentsPlace, cityPayApi } from '../../transport';
+import { attachmentsPlace } from '../../helpers';
+import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	inputTypeProperty('CityPay'),
@@ -42,7 +44,7 @@ export const description = showOnlyFor('attachment', 'upload', properties);
 export const changesDataIn = 'CityPay';
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	const conversationId = textParameter(this, 'conversationId', itemIndex);
 	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
 	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
 	const ifFileExists = ifFileExistsOf(this.getNodeParameter('options', itemIndex, {}) as IDataObject);

@@ -1,5 +1,4 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { MultipartField, UploadFile } from '../../../shared/binary';
 import {
@@ -9,9 +8,12 @@ import {
 	inputTypeProperty,
 	mimeTypeOption,
 	optionsCollection,
+	requiredTextParameter,
 	showOnlyFor,
+	textParameter,
 } from '../../../shared/node';
 import { multipartBody, sendInputFile } from '../../../shared/binary';
+import { itemError } from '../../../shared/transport';
 import type { AcceptedFile, MessageTypeChoice } from '../../rules';
 import { HAPTIK_FILE_RULES, acceptFile, messageTypeFor } from '../../rules';
 import { UPLOAD_PATH, haptikApi } from '../../transport';
@@ -74,32 +76,27 @@ export const description = showOnlyFor('file', 'send', properties);
 
 export const changesDataIn = 'Haptik';
 
-function getAuthId(context: IExecuteFunctions, itemIndex: number): string {
-	const authId = String(context.getNodeParameter('authId', itemIndex, '') ?? '').trim();
-	if (authId === '') {
-		throw new NodeOperationError(context.getNode(), `User Auth ID is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: "Enter the user's ID in your system, or map it from a previous node with an expression.",
-		});
-	}
-	return authId;
-}
-
 function getBusinessId(context: IExecuteFunctions, itemIndex: number): string {
-	const businessId = String(context.getNodeParameter('businessId', itemIndex, '') ?? '').trim();
+	const businessId = textParameter(context, 'businessId', itemIndex);
 	// Haptik: business_id is a numeric identifier of the channel or queue (API docs).
 	if (!/^\d+$/.test(businessId)) {
 		const shown = businessId === '' ? 'empty' : `"${businessId.slice(0, 60)}", which is not a number`;
-		throw new NodeOperationError(context.getNode(), `Business ID is ${shown} on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description: 'Enter the numeric ID of the Haptik channel or queue (digits only, for example 1234).',
-		});
+			`Business ID is ${shown}`,
+			'Enter the numeric ID of the Haptik channel or queue (digits only, for example 1234).',
+		);
 	}
 	return businessId;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const authId = getAuthId(this, itemIndex);
+	const authId = requiredTextParameter(this, itemIndex, {
+		name: 'authId',
+		displayName: 'User Auth ID',
+		fix: "Enter the user's ID in your system, or map it from a previous node with an expression.",
+	});
 	const businessId = getBusinessId(this, itemIndex);
 	const choice = this.getNodeParameter('messageType', itemIndex, 'auto') as MessageTypeChoice;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
