@@ -1,9 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeListSearchItems } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
 import { itemError } from '../transport';
-import type { DownloadNaming } from '../binary';
-import { fileDownloader, fileServerTarget, isGenericMimeType } from '../binary';
+import type { DownloadNaming } from './download';
+import { fileDownloader, fileServerTarget } from './download';
+import { isGenericMimeType } from './mime';
 
 /** The fields of an API's file record holding the file's name, size in bytes and MIME type (`filename`, `file_size`, `file_type`). */
 export interface FileRecordFields {
@@ -64,15 +65,4 @@ export async function downloadListedFile(
 	if (fileUrl === '') throw itemError(context.getNode(), itemIndex, how.noUrl.problem, how.noUrl.fix);
 	const binary = await how.download(context, itemIndex, fileUrl, listedNaming(record, how.fields));
 	return [{ json: record, binary: { [how.propertyName]: binary } }];
-}
-
-/** A file record as a list search entry: named by its file name, else its ID, and linked to its `file_url`. */
-export function fileSearchEntry(record: IDataObject, fields: Pick<FileRecordFields, 'name'>): INodeListSearchItems {
-	const id = String(record.id);
-	const fileName = record[fields.name];
-	return {
-		name: typeof fileName === 'string' && fileName !== '' ? fileName : id,
-		value: id,
-		...(typeof record.file_url === 'string' ? { url: record.file_url } : {}),
-	};
 }
