@@ -4,46 +4,23 @@
  * an API error saying what came back, never an item whose JSON is a number. For a request
  * with an effect (an upload) the error says it may or may not have happened.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
+import { CityPayDouble } from '../doubles/citypay';
 import type { DoubleResponse } from '../doubles/httpDouble';
 import { json } from '../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
+import { InventDouble } from '../doubles/invent';
+import { LeadwayDouble } from '../doubles/leadway';
+import { credentialsFor, useApiDoubles } from '../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
 import { searchList } from '../harness/listSearch';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let invent: InventDouble;
-let leadway: LeadwayDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[citypay, invent, leadway] = await Promise.all([new CityPayDouble().start(), new InventDouble().start(), new LeadwayDouble().start()]);
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), invent.stop(), leadway.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of [citypay, invent]) {
-		double.clearFaults();
-		double.requests.length = 0;
-	}
-	citypay.attachments.length = 0;
-	leadway.clearFaults();
-	leadway.reset();
-});
+const citypay = new CityPayDouble();
+const invent = new InventDouble();
+const leadway = new LeadwayDouble();
+const { pkg } = useApiDoubles([citypay, invent, leadway]);
 
 /** The API answers the next request with this, instead of its own answer. */
 const answerWith = (response: DoubleResponse) => ({ kind: 'answer' as const, name: 'odd answer', response });
@@ -53,7 +30,7 @@ function cityPay(parameters: Record<string, unknown>, input: FixtureItem[] = [{}
 		pkg,
 		node: { type: 'cityPay', parameters: { resource: 'attachment', ...parameters }, onError },
 		input,
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+		credentials: credentialsFor(citypay),
 	});
 }
 
@@ -62,7 +39,7 @@ function inventContacts(): Promise<RunResult> {
 		pkg,
 		node: { type: 'invent', parameters: { resource: 'contact', operation: 'getMany', organizationId: 'c', returnAll: true } },
 		input: [{}],
-		credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+		credentials: credentialsFor(invent),
 	});
 }
 
@@ -71,7 +48,7 @@ function leadwayRun(parameters: Record<string, unknown>): Promise<RunResult> {
 		pkg,
 		node: { type: 'leadway', parameters },
 		input: [{}],
-		credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+		credentials: credentialsFor(leadway),
 	});
 }
 
@@ -183,7 +160,7 @@ describe('where a list of objects is expected', () => {
 				parameters: { resource: 'attachment', operation: 'get' },
 				parameter: 'attachmentId',
 				method: 'searchAttachments',
-				credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+				credentials: credentialsFor(citypay),
 			}),
 		).rejects.toThrow('CityPay answered HTTP 200 with a "data" list whose entry 1 is a text string instead of a list of JSON objects');
 
@@ -195,7 +172,7 @@ describe('where a list of objects is expected', () => {
 				parameters: { resource: 'contactFile', operation: 'upload', organizationId: 'c' },
 				parameter: 'contactId',
 				method: 'searchContacts',
-				credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+				credentials: credentialsFor(invent),
 			}),
 		).rejects.toThrow('Invent answered HTTP 200 with a list whose entry 1 is a number instead of a list of JSON objects');
 	});

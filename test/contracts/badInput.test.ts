@@ -16,42 +16,19 @@ import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../do
 import type { HttpDouble } from '../doubles/httpDouble';
 import { sha256 } from '../doubles/httpDouble';
 import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LEADWAY_VERSION, LeadwayDouble } from '../doubles/leadway';
+import { LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
+import { credentialsFor, useApiDoubles } from '../harness/apiDoubles';
 import type { FixtureFile, FixtureItem, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { bytesOfSize, fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 
 type NodeName = 'invent' | 'haptik' | 'cityPay' | 'leadway';
 
-let pkg: LoadedPackage;
-let cleanupBinary: () => void;
-const doubles = {} as { invent: InventDouble; haptik: HaptikDouble; cityPay: CityPayDouble; leadway: LeadwayDouble };
-
-const credentialType: Record<NodeName, string> = {
-	invent: 'inventApi',
-	haptik: 'haptikApi',
-	cityPay: 'cityPayApi',
-	leadway: 'leadwayApi',
-};
-
-function goodCredentials(node: NodeName): ICredentialDataDecryptedObject {
-	const baseUrl = doubles[node].url;
-	switch (node) {
-		case 'invent':
-			return { apiKey: INVENT_API_KEY, baseUrl };
-		case 'haptik':
-			return { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl };
-		case 'cityPay':
-			return { token: CITYPAY_TOKEN, baseUrl };
-		case 'leadway':
-			return { accessToken: LEADWAY_TOKEN, apiVersion: LEADWAY_VERSION, baseUrl, locationId: LEADWAY_LOCATION };
-	}
-}
+const doubles = { invent: new InventDouble(), haptik: new HaptikDouble(), cityPay: new CityPayDouble(), leadway: new LeadwayDouble() };
+const { pkg } = useApiDoubles(Object.values(doubles));
 
 /** Parameters of a working call of each node; a case changes what it tests. */
 const baseParameters: Record<NodeName, Record<string, unknown>> = {
@@ -74,11 +51,13 @@ function run(
 	input: FixtureItem[],
 	credentials: (good: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject = (good) => good,
 ): Promise<RunResult> {
+	// The one credential the node reads, by its type's name, pointing at the node's double.
+	const [[type, good]] = Object.entries(credentialsFor(doubles[node]));
 	return runNode({
 		pkg,
 		node: { type: node, parameters: { ...baseParameters[node], ...parameters } },
 		input,
-		credentials: { [credentialType[node]]: credentials(goodCredentials(node)) },
+		credentials: { [type]: credentials(good) },
 	});
 }
 
@@ -283,29 +262,6 @@ const cases: BadCase[] = [
 		}),
 	),
 ];
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	doubles.invent = await new InventDouble().start();
-	doubles.haptik = await new HaptikDouble().start();
-	doubles.cityPay = await new CityPayDouble().start();
-	doubles.leadway = await new LeadwayDouble().start();
-});
-
-afterAll(async () => {
-	for (const double of Object.values(doubles) as HttpDouble[]) await double.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of Object.values(doubles) as HttpDouble[]) double.requests.length = 0;
-	doubles.leadway.reset();
-	doubles.haptik.uploads.length = 0;
-	doubles.cityPay.attachments.length = 0;
-	doubles.invent.contacts.length = 0;
-	doubles.invent.files.length = 0;
-});
 
 describe('bad input is refused before any request', () => {
 	it('the corpus has at least 50 cases and covers every node', () => {

@@ -8,20 +8,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import * as errors from '../../nodes/shared/transport/errors';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
+import { HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
 import type { RecordedRequest } from '../doubles/httpDouble';
 import { sha256 } from '../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
+import { InventDouble } from '../doubles/invent';
+import { credentialsFor, useApiDoubles } from '../harness/apiDoubles';
 import type { FixtureItem, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { bytesOfSize } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let haptik: HaptikDouble;
-let cleanupBinary: () => void;
+const invent = new InventDouble();
+const haptik = new HaptikDouble();
+const { pkg } = useApiDoubles([invent, haptik]);
 
 /** Seeded, so a failing order can be replayed. */
 function randomSource(seed: number): () => number {
@@ -54,7 +52,7 @@ function runInvent(parameters: Record<string, unknown>, input: FixtureItem[], co
 		pkg,
 		node: { type: 'invent', parameters, continueOnFail },
 		input,
-		credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+		credentials: credentialsFor(invent),
 	});
 }
 
@@ -71,32 +69,8 @@ function itemOf(request: RecordedRequest): number {
 	return Number(/^file-(\d+)\.pdf$/.exec(file.name)![1]);
 }
 
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-	haptik = await new HaptikDouble().start();
-});
-
 afterEach(() => {
 	jest.restoreAllMocks();
-});
-
-afterAll(async () => {
-	await invent.stop();
-	await haptik.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of [invent, haptik]) {
-		double.requests.length = 0;
-		double.resetInFlight();
-		double.latency = undefined;
-	}
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-	haptik.uploads.length = 0;
 });
 
 describe('Concurrency', () => {
@@ -147,7 +121,7 @@ describe('Concurrency', () => {
 				parameters: { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234', requestOptions: { concurrency: 3 } },
 			},
 			input,
-			credentials: { haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } },
+			credentials: credentialsFor(haptik),
 		});
 
 		expect(result.error).toBeUndefined();

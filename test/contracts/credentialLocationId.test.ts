@@ -4,23 +4,11 @@
  * refused before sending, by the same check the nodes apply to the IDs they put in paths.
  */
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LEADWAY_VERSION, LeadwayDouble } from '../doubles/leadway';
+import { useApiDoubles } from '../harness/apiDoubles';
 import { testCredential } from '../harness/credentialTest';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
-let leadway: LeadwayDouble;
-
-beforeAll(async () => {
-	pkg = loadPackage('source');
-	leadway = await new LeadwayDouble().start();
-});
-
-afterAll(async () => {
-	await leadway.stop();
-});
-
-beforeEach(() => leadway.reset());
+const leadway = new LeadwayDouble();
+const { pkg } = useApiDoubles([leadway], { binaryData: false });
 
 const test = (locationId: string) =>
 	testCredential(pkg, 'leadwayApi', { accessToken: LEADWAY_TOKEN, apiVersion: LEADWAY_VERSION, baseUrl: leadway.url, locationId });

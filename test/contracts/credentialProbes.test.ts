@@ -7,27 +7,13 @@ import type { DoubleResponse } from '../doubles/httpDouble';
 import { HttpDouble, json } from '../doubles/httpDouble';
 import { INVENT_API_KEY } from '../doubles/invent';
 import { LEADWAY_TOKEN, LEADWAY_VERSION } from '../doubles/leadway';
+import { useApiDoubles } from '../harness/apiDoubles';
 import { testCredential } from '../harness/credentialTest';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
-/** Answers every request with whatever the test sets. */
-let server: HttpDouble;
 let answer: DoubleResponse;
-
-beforeAll(async () => {
-	pkg = loadPackage('source');
-	server = await new HttpDouble(() => answer).start();
-});
-
-afterAll(async () => {
-	await server.stop();
-});
-
-beforeEach(() => {
-	server.requests.length = 0;
-});
+/** Answers every request with whatever the test sets. */
+const server = new HttpDouble(() => answer);
+const { pkg } = useApiDoubles([server], { binaryData: false });
 
 interface ProbeCase {
 	type: string;

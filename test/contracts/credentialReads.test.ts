@@ -3,32 +3,17 @@
  * A node run reads its credential once; every item, request and retry reuses it, and n8n
  * still applies it through the credential type's own `authenticate` function.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
+import { CityPayDouble } from '../doubles/citypay';
 import { bearerToken, faults } from '../doubles/httpDouble';
 import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
+import { credentialsFor, useApiDoubles } from '../harness/apiDoubles';
 import type { FixtureItem } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { bytesOfSize } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let cityPay: CityPayDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-	cityPay = await new CityPayDouble().start();
-});
-
-afterAll(async () => {
-	await invent.stop();
-	await cityPay.stop();
-	cleanupBinary();
-});
+const invent = new InventDouble();
+const cityPay = new CityPayDouble();
+const { pkg } = useApiDoubles([invent, cityPay]);
 
 function fileItems(count: number): FixtureItem[] {
 	return Array.from({ length: count }, (_, index) => ({
@@ -48,7 +33,7 @@ describe('Credential reads', () => {
 			pkg,
 			node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', contactId, requestOptions: { retryDelay: 0 } } },
 			input,
-			credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+			credentials: credentialsFor(invent),
 		});
 
 		expect(result.error).toBeUndefined();
@@ -66,7 +51,7 @@ describe('Credential reads', () => {
 			pkg,
 			node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'upload' } },
 			input,
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: cityPay.url } },
+			credentials: credentialsFor(cityPay),
 		});
 
 		expect(result.error).toBeUndefined();

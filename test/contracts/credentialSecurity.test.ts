@@ -8,34 +8,17 @@ import type { RecordedRequest } from '../doubles/httpDouble';
 import { HttpDouble, json } from '../doubles/httpDouble';
 import { INVENT_API_KEY } from '../doubles/invent';
 import { LEADWAY_TOKEN, LEADWAY_VERSION } from '../doubles/leadway';
+import { useApiDoubles } from '../harness/apiDoubles';
 import { testCredential } from '../harness/credentialTest';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
 /** Another origin (another port on 127.0.0.1): whatever reaches it has left the API's host. */
-let foreign: HttpDouble;
+const foreign = new HttpDouble(() => json(200, { ok: true, data: [], conversations: [] }));
 /** The API host as an attacker or a misconfigured proxy runs it: every request answers 302 to `foreign`. */
-let redirector: HttpDouble;
-
-beforeAll(async () => {
-	pkg = loadPackage('source');
-	foreign = await new HttpDouble(() => json(200, { ok: true, data: [], conversations: [] })).start();
-	redirector = await new HttpDouble((request) => ({
-		status: 302,
-		headers: { location: `${foreign.url}${request.path}` },
-	})).start();
-});
-
-afterAll(async () => {
-	await redirector.stop();
-	await foreign.stop();
-});
-
-beforeEach(() => {
-	foreign.requests.length = 0;
-	redirector.requests.length = 0;
-});
+const redirector = new HttpDouble((request) => ({
+	status: 302,
+	headers: { location: `${foreign.url}${request.path}` },
+}));
+const { pkg } = useApiDoubles([foreign, redirector], { binaryData: false });
 
 interface CredentialCase {
 	type: string;

@@ -6,30 +6,12 @@ import type { IDataObject, INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { credentialsFor, useApiDoubles } from '../harness/apiDoubles';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-});
-
-afterAll(async () => {
-	await citypay.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-});
+const citypay = new CityPayDouble();
+const { pkg } = useApiDoubles([citypay]);
 
 function nodeType(name: string): INodeType {
 	const type = pkg.nodeTypes.get(`${pkg.packageName}.${name}`);
@@ -153,7 +135,7 @@ describe('CityPay Upload: Conversation ID', () => {
 				parameters: { resource: 'attachment', operation: 'upload', ...(conversationId === undefined ? {} : { conversationId }) },
 			},
 			input: [{ files: [{ fileName: 'invoice.pdf', content: fixture('invoice.pdf') }] }],
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 
 	/** The part names of the upload, in the order they were sent. */
@@ -171,7 +153,7 @@ describe('CityPay Upload: Conversation ID', () => {
 			pkg,
 			node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'getMany', conversationId: 'conv_42' } },
 			input: [{}],
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 		expect(listed.items.map((item) => item.json.id)).toEqual([result.items[0].json.id]);
 	});

@@ -7,42 +7,18 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
+import { HAPTIK_USER } from '../doubles/haptik';
 import type { HttpDouble } from '../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
+import { credentialsFor, useApiDoubles, vendorDoubles } from '../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let cleanupBinary: () => void;
-let invent: InventDouble;
-let haptik: HaptikDouble;
-let citypay: CityPayDouble;
-let leadway: LeadwayDouble;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[invent, haptik, citypay, leadway] = await Promise.all([
-		new InventDouble().start(),
-		new HaptikDouble().start(),
-		new CityPayDouble().start(),
-		new LeadwayDouble().start(),
-	]);
-});
-
-afterAll(async () => {
-	await Promise.all([invent.stop(), haptik.stop(), citypay.stop(), leadway.stop()]);
-	cleanupBinary();
-});
+const { invent, haptik, citypay, leadway } = vendorDoubles();
+const { pkg } = useApiDoubles([invent, haptik, citypay, leadway]);
 
 interface NodeCase {
 	nodeType: string;
@@ -68,7 +44,7 @@ const cases: Array<[string, NodeCase]> = [
 			nodeType: 'haptik',
 			double: () => haptik,
 			parameters: () => ({ resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234' }),
-			credentials: () => ({ haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } }),
+			credentials: () => credentialsFor(haptik),
 			input: [
 				item('first', 'photo.png', png),
 				item('second', 'setup.exe', Buffer.from('MZ')),
@@ -84,7 +60,7 @@ const cases: Array<[string, NodeCase]> = [
 			nodeType: 'invent',
 			double: () => invent,
 			parameters: () => ({ resource: 'contactFile', operation: 'upload', contactId: invent.addContacts(1)[0].id }),
-			credentials: () => ({ inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } }),
+			credentials: () => credentialsFor(invent),
 			input: [item('first', 'invoice.pdf', pdf), item('second', 'empty.pdf', Buffer.alloc(0)), item('third', 'logo.png', png)],
 			error: /is empty \(0 bytes\)/,
 			fix: /needs a file with content/,
@@ -96,7 +72,7 @@ const cases: Array<[string, NodeCase]> = [
 			nodeType: 'cityPay',
 			double: () => citypay,
 			parameters: () => ({ resource: 'attachment', operation: 'upload' }),
-			credentials: () => ({ cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } }),
+			credentials: () => credentialsFor(citypay),
 			input: [item('first', 'invoice.pdf', pdf), item('second', 'in\tvoice.pdf', pdf), item('third', 'logo.png', png)],
 			error: /control character/,
 			fix: /control characters/,
@@ -108,9 +84,7 @@ const cases: Array<[string, NodeCase]> = [
 			nodeType: 'leadway',
 			double: () => leadway,
 			parameters: () => ({ resource: 'conversation', operation: 'upload', conversationId: 'conv_1' }),
-			credentials: () => ({
-				leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
-			}),
+			credentials: () => credentialsFor(leadway),
 			input: [item('first', 'invoice.pdf', pdf), item('second', 'setup.exe', Buffer.from('MZ')), item('third', 'logo.png', png)],
 			error: /extension "\.exe", which Leadway does not accept/,
 			fix: /jpg, jpeg, png/,

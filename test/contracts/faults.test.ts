@@ -5,72 +5,27 @@
  * (one for an upload that may have arrived), nothing is stored twice, and with Continue
  * On Fail every input item has exactly one output item, paired.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
+import { HAPTIK_USER } from '../doubles/haptik';
 import type { Fault, RecordedRequest } from '../doubles/httpDouble';
 import { HttpDouble, faults } from '../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
-import type { FixtureItem, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { credentialsFor, expectNoUnhandledRejections, useApiDoubles, vendorDoubles } from '../harness/apiDoubles';
+import type { FixtureItem, RunOptions, RunResult } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { bytesOfSize, fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const pdf = fixture('invoice.pdf');
 /** Large enough that a reset after 64 KB is really in the middle of the upload. */
 const bigPdf = Buffer.concat([pdf, bytesOfSize(768 * 1024)]);
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let haptik: HaptikDouble;
-let citypay: CityPayDouble;
-let leadway: LeadwayDouble;
+const { invent, haptik, citypay, leadway } = vendorDoubles();
 /** Where Invent's upload-by-URL fetches from; never faulty. */
-let fileServer: HttpDouble;
-let cleanupBinary: () => void;
-
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-	haptik = await new HaptikDouble().start();
-	citypay = await new CityPayDouble().start();
-	leadway = await new LeadwayDouble().start();
-	fileServer = await new HttpDouble(() => ({
-		status: 200,
-		body: pdf,
-		headers: { 'content-type': 'application/pdf' },
-	})).start();
-	process.on('unhandledRejection', onUnhandled);
-});
-
-afterAll(async () => {
-	process.off('unhandledRejection', onUnhandled);
-	await Promise.all([invent.stop(), haptik.stop(), citypay.stop(), leadway.stop(), fileServer.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of [invent, haptik, citypay, leadway]) {
-		double.clearFaults();
-		double.requests.length = 0;
-	}
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-	invent.rateLimitNext = 0;
-	haptik.uploads.length = 0;
-	citypay.attachments.length = 0;
-	leadway.reset();
-	unhandled.length = 0;
-});
-
-afterEach(() => {
-	expect(unhandled).toEqual([]);
-});
+const fileServer = new HttpDouble(() => ({
+	status: 200,
+	body: pdf,
+	headers: { 'content-type': 'application/pdf' },
+}));
+const { pkg } = useApiDoubles([invent, haptik, citypay, leadway, fileServer]);
+expectNoUnhandledRejections();
 
 // ---------------------------------------------------------------------------
 // Operations
@@ -84,7 +39,7 @@ interface OperationCase {
 	/** Sends a file: an ambiguous failure must say the file may or may not have arrived. */
 	upload: boolean;
 	double: () => HttpDouble;
-	credentials: () => Record<string, Record<string, string>>;
+	credentials: () => RunOptions['credentials'];
 	parameters: Record<string, unknown>;
 	/** Two input items; may seed the double with what the operation reads. */
 	input: () => FixtureItem[];
@@ -103,7 +58,7 @@ const fileItems = (): FixtureItem[] => [
 	{ files: [{ fileName: 'invoice.pdf', content: pdf }] },
 ];
 
-const inventCredentials = () => ({ inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } });
+const inventCredentials = () => credentialsFor(invent);
 
 /** Seeds one Invent contact and returns its ID. */
 function inventContact(): string {
@@ -121,7 +76,7 @@ const cityPay = (operation: string, method: Method, extra: Record<string, unknow
 	method,
 	upload: false,
 	double: () => citypay,
-	credentials: () => ({ cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } }),
+	credentials: () => credentialsFor(citypay),
 	parameters: { resource: 'attachment', operation, attachmentId: '={{ $json.id }}', ...extra },
 	input: cityPayItems,
 	isAttempt: (request) => request.path.startsWith('/attachments'),
@@ -196,7 +151,7 @@ const operations: OperationCase[] = [
 		method: 'POST',
 		upload: true,
 		double: () => haptik,
-		credentials: () => ({ haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } }),
+		credentials: () => credentialsFor(haptik),
 		parameters: { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234' },
 		input: fileItems,
 		isAttempt: () => true,
@@ -225,9 +180,7 @@ const operations: OperationCase[] = [
 		method: 'POST',
 		upload: true,
 		double: () => leadway,
-		credentials: () => ({
-			leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
-		}),
+		credentials: () => credentialsFor(leadway),
 		parameters: { resource: 'conversation', operation: 'upload', conversationId: 'conv_1' },
 		input: fileItems,
 		isAttempt: (request) => request.path === '/conversations/messages/upload',
@@ -622,7 +575,7 @@ describe('retry details', () => {
 				},
 			},
 			input: [fileItems()[0]],
-			credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+			credentials: credentialsFor(leadway),
 		});
 		expect(leadway.requests).toHaveLength(1);
 		expect(leadway.requests[0].body.length).toBeLessThan(bigPdf.length);

@@ -12,15 +12,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { CityPayFileHost } from '../doubles/citypay';
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
+import { CityPayDouble } from '../doubles/citypay';
 import { FileServerDouble } from '../doubles/fileServer';
 import { closeServer, listenLocally } from '../doubles/httpDouble';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
+import { LeadwayDouble } from '../doubles/leadway';
+import { credentialsFor, expectNoUnhandledRejections, runAgainst, useApiDoubles } from '../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const pdf = fixture('invoice.pdf');
 const png = fixture('logo.png');
@@ -145,47 +144,23 @@ const spoil = {
 	},
 };
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let leadway: LeadwayDouble;
-let files: FileServerDouble;
+const citypay = new CityPayDouble();
+const leadway = new LeadwayDouble();
+const files = new FileServerDouble();
+const { pkg } = useApiDoubles([citypay, leadway, files]);
 let hostile: HostileServer;
-let cleanupBinary: () => void;
-
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-	leadway = await new LeadwayDouble().start();
-	files = await new FileServerDouble().start();
-	files.addFile('invoice.pdf', pdf, 'application/pdf');
-	files.addFile('logo.png', png, 'image/png');
-	process.on('unhandledRejection', onUnhandled);
-});
-
-afterAll(async () => {
-	process.off('unhandledRejection', onUnhandled);
-	await Promise.all([citypay.stop(), leadway.stop(), files.stop()]);
-	cleanupBinary();
-});
 
 beforeEach(async () => {
 	hostile = await new HostileServer().start();
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	citypay.fileHost = undefined;
-	leadway.reset();
-	files.requests.length = 0;
-	unhandled.length = 0;
+	files.addFile('invoice.pdf', pdf, 'application/pdf');
+	files.addFile('logo.png', png, 'image/png');
 });
 
 afterEach(async () => {
 	await hostile.stop();
-	expect(unhandled).toEqual([]);
 });
+// After the hostile server has stopped: a rejection it leaves behind fails the test too.
+expectNoUnhandledRejections();
 
 /** Waits until `requests` holds `count`: an aborted request is recorded when its server notices. */
 async function recorded(requests: { length: number }, count: number): Promise<void> {
@@ -205,12 +180,7 @@ function cityPay(
 	parameters: Record<string, unknown>,
 	{ input = [{}], onError, baseUrl = citypay.url }: { input?: FixtureItem[]; onError?: OnErrorSetting; baseUrl?: string } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'cityPay', parameters: { resource: 'attachment', ...parameters }, onError },
-		input,
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl } },
-	});
+	return runAgainst(citypay, { pkg, node: { type: 'cityPay', parameters: { resource: 'attachment', ...parameters }, onError }, input }, { baseUrl });
 }
 
 function leadwayNode(parameters: Record<string, unknown>, onError?: OnErrorSetting): Promise<RunResult> {
@@ -218,7 +188,7 @@ function leadwayNode(parameters: Record<string, unknown>, onError?: OnErrorSetti
 		pkg,
 		node: { type: 'leadway', parameters, onError },
 		input: [{}],
-		credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+		credentials: credentialsFor(leadway),
 	});
 }
 

@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { InventDouble, INVENT_API_KEY } from '../doubles/invent';
+import { InventDouble } from '../doubles/invent';
 import { sha256 } from '../doubles/httpDouble';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { credentialsFor, useBinaryData, useDoubles } from '../harness/apiDoubles';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
 import { loadPackage, PACKAGE_ROOT, readPackageJson } from '../harness/packageLoader';
 
@@ -80,18 +81,9 @@ describe('built package', () => {
 	});
 
 	describe('runs an upload through the built files in default binary mode', () => {
-		let invent: InventDouble;
-		let cleanup: () => void;
-
-		beforeAll(async () => {
-			({ cleanup } = await useBinaryDataMode('default'));
-			invent = await new InventDouble().start();
-		});
-
-		afterAll(async () => {
-			await invent.stop();
-			cleanup();
-		});
+		const invent = new InventDouble();
+		useBinaryData('default');
+		useDoubles([invent]);
 
 		it('uploads a PNG byte for byte', async () => {
 			const [{ id: contactId }] = invent.addContacts(1);
@@ -100,7 +92,7 @@ describe('built package', () => {
 				pkg: loadPackage('dist'),
 				node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', contactId } },
 				input: [{ files: [{ fileName: 'logo.png', content: png }] }],
-				credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+				credentials: credentialsFor(invent),
 			});
 
 			expect(result.error).toBeUndefined();

@@ -5,45 +5,24 @@
  * the credential dialog's test. runNode and testCredential also record these runs for the
  * suite-wide secrets check (test/harness/leakCheck.ts).
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
+import { CITYPAY_TOKEN } from '../doubles/citypay';
+import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER } from '../doubles/haptik';
 import type { DoubleResponse, HttpDouble } from '../doubles/httpDouble';
 import { HttpDouble as PlainDouble, json } from '../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LEADWAY_VERSION, LeadwayDouble } from '../doubles/leadway';
+import { INVENT_API_KEY } from '../doubles/invent';
+import { LEADWAY_TOKEN, LEADWAY_VERSION } from '../doubles/leadway';
+import { credentialsFor, useApiDoubles, useDoubles, vendorDoubles } from '../harness/apiDoubles';
 import { testCredential } from '../harness/credentialTest';
 import type { OnErrorSetting, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
 import { visibleText } from '../harness/leakScan';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const REDACTED = '[redacted]';
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let haptik: HaptikDouble;
-let invent: InventDouble;
-let leadway: LeadwayDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[citypay, haptik, invent, leadway] = await Promise.all([
-		new CityPayDouble().start(),
-		new HaptikDouble().start(),
-		new InventDouble().start(),
-		new LeadwayDouble().start(),
-	]);
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), haptik.stop(), invent.stop(), leadway.stop()]);
-	cleanupBinary();
-});
+const { citypay, haptik, invent, leadway } = vendorDoubles();
+const { pkg } = useApiDoubles([citypay, haptik, invent, leadway]);
 
 /** Everything of a run a user could see or n8n stores, as text. */
 function everythingShown(result: RunResult): string {
@@ -82,7 +61,7 @@ const cases: EchoCase[] = [
 				pkg,
 				node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'get', attachmentId: 'att_1' }, onError },
 				input: [{}],
-				credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+				credentials: credentialsFor(citypay),
 			}),
 	},
 	{
@@ -106,7 +85,7 @@ const cases: EchoCase[] = [
 					onError,
 				},
 				input: [{ files: [{ fileName: 'invoice.pdf', content: pdf }] }],
-				credentials: { haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } },
+				credentials: credentialsFor(haptik),
 			}),
 	},
 	{
@@ -121,7 +100,7 @@ const cases: EchoCase[] = [
 				pkg,
 				node: { type: 'leadway', parameters: { resource: 'conversation', operation: 'get', conversationId: 'conv_1' }, onError },
 				input: [{}],
-				credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+				credentials: credentialsFor(leadway),
 			}),
 	},
 	{
@@ -136,17 +115,12 @@ const cases: EchoCase[] = [
 				pkg,
 				node: { type: 'invent', parameters: { resource: 'contact', operation: 'getMany', organizationId: 'c' }, onError },
 				input: [{}],
-				credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+				credentials: credentialsFor(invent),
 			}),
 	},
 ];
 
 describe.each(cases)('$apiName echoes the credential in a refusal', ({ double, secrets, echo, shownMessage, run }) => {
-	beforeEach(() => {
-		double().clearFaults();
-		double().requests.length = 0;
-	});
-
 	it('Stop Workflow: message, description and the stored error (errorResponse included) show no secret', async () => {
 		double().failNext({ kind: 'answer', name: 'echo', response: echo() });
 		const result = await run('stopWorkflow');
@@ -184,8 +158,6 @@ describe.each(cases)('$apiName echoes the credential in a refusal', ({ double, s
 
 describe('a file download whose server echoes the credential', () => {
 	it("CityPay Download: the file server's refusal on CityPay's own origin (token sent) shows no token", async () => {
-		citypay.clearFaults();
-		citypay.requests.length = 0;
 		const [attachment] = citypay.addAttachments(1);
 		// The attachment is read as usual; its file answers 401 echoing the token.
 		citypay.failNext(null, { kind: 'answer', name: 'echo', response: json(401, { message: `Token ${CITYPAY_TOKEN} may not read files` }) });
@@ -193,7 +165,7 @@ describe('a file download whose server echoes the credential', () => {
 			pkg,
 			node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'download', attachmentId: attachment.id } },
 			input: [{}],
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 
 		expect(citypay.requests.map((request) => request.path)).toEqual([`/attachments/${attachment.id}`, expect.stringMatching(/^\/files\//)]);
@@ -203,16 +175,9 @@ describe('a file download whose server echoes the credential', () => {
 });
 
 describe('credential tests against an API that echoes the credential', () => {
-	let server: PlainDouble;
 	let answer: DoubleResponse;
-
-	beforeAll(async () => {
-		server = await new PlainDouble(() => answer).start();
-	});
-
-	afterAll(async () => {
-		await server.stop();
-	});
+	const server = new PlainDouble(() => answer);
+	useDoubles([server]);
 
 	it('CityPay: the API message is shown with the token redacted', async () => {
 		answer = json(401, { type: 'authentication_error', message: `Invalid token "${CITYPAY_TOKEN}"` });

@@ -6,61 +6,21 @@
  * error still names the first failed item, and its description lists the items that had
  * already succeeded, so the user can run the others again without duplicates.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../doubles/citypay';
 import { FileServerDouble } from '../doubles/fileServer';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../doubles/haptik';
-import { INVENT_API_KEY, InventDouble } from '../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../doubles/leadway';
+import { HAPTIK_USER } from '../doubles/haptik';
+import { credentialsFor, useApiDoubles, vendorDoubles } from '../harness/apiDoubles';
 import { watchStorageReads } from '../harness/bufferWatch';
 import type { FixtureItem, NodeUnderTest, RunResult } from '../harness/engine';
-import { runNode, useBinaryDataMode } from '../harness/engine';
+import { runNode } from '../harness/engine';
 import { bytesOfSize, fixture } from '../harness/fixtures';
-import type { LoadedPackage } from '../harness/packageLoader';
-import { loadPackage } from '../harness/packageLoader';
 
 const png = fixture('logo.png');
 
-let pkg: LoadedPackage;
-let cleanupBinary: () => void;
-let citypay: CityPayDouble;
-let haptik: HaptikDouble;
-let invent: InventDouble;
-let leadway: LeadwayDouble;
-let fileHost: FileServerDouble;
+const { citypay, haptik, invent, leadway } = vendorDoubles();
+const fileHost = new FileServerDouble();
+const { pkg } = useApiDoubles([citypay, haptik, invent, leadway, fileHost]);
 
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[citypay, haptik, invent, leadway, fileHost] = await Promise.all([
-		new CityPayDouble().start(),
-		new HaptikDouble().start(),
-		new InventDouble().start(),
-		new LeadwayDouble().start(),
-		new FileServerDouble().start(),
-	]);
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), haptik.stop(), invent.stop(), leadway.stop(), fileHost.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	citypay.refusedFileNames.clear();
-	haptik.requests.length = 0;
-	invent.requests.length = 0;
-	leadway.reset();
-	fileHost.requests.length = 0;
-});
-
-const credentials = () => ({
-	cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url },
-	haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url },
-	inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url },
-	leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
-});
+const credentials = () => ({ ...credentialsFor(citypay), ...credentialsFor(haptik), ...credentialsFor(invent), ...credentialsFor(leadway) });
 
 async function run(node: NodeUnderTest, input: FixtureItem[]): Promise<RunResult> {
 	return await runNode({ pkg, node, input, credentials: credentials() });

@@ -1,34 +1,28 @@
 
 import { CITYPAY_TOKEN, CityPayDouble, CityPayFileHost } from '../../doubles/citypay';
 import { sha256 } from '../../doubles/httpDouble';
+import { runAgainst, useApiDoubles, useBinaryData } from '../../harness/apiDoubles';
 import { testCredential } from '../../harness/credentialTest';
 import type { FixtureItem, RunResult } from '../../harness/engine';
-import { readOutputBinary, runNode, useBinaryDataMode } from '../../harness/engine';
+import { readOutputBinary } from '../../harness/engine';
 import { isStreamLike, watchBuffers, watchStorageReads } from '../../harness/bufferWatch';
 import { bytesOfSize, fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 import { STORAGE_READ_BYTES, WHOLE_FILE_MAX_BYTES } from '../../../nodes/shared/binary';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let fileHost: CityPayFileHost;
-let cleanupBinary: () => void;
+const citypay = new CityPayDouble();
+const fileHost = new CityPayFileHost(() => citypay.attachments);
+const { pkg } = useApiDoubles([citypay, fileHost]);
 
 function run(
 	parameters: Record<string, unknown>,
 	input: FixtureItem[] = [{}],
 	{ continueOnFail = false, token = CITYPAY_TOKEN } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'cityPay', parameters: { resource: 'attachment', ...parameters }, continueOnFail },
-		input,
-		credentials: { cityPayApi: { token, baseUrl: citypay.url } },
-	});
+	const node = { type: 'cityPay', parameters: { resource: 'attachment', ...parameters }, continueOnFail };
+	return runAgainst(citypay, { pkg, node, input }, { token });
 }
 
 const pdfItem: FixtureItem = { files: [{ fileName: 'invoice.pdf', content: pdf }] };
@@ -37,29 +31,6 @@ const pdfItem: FixtureItem = { files: [{ fileName: 'invoice.pdf', content: pdf }
 function listQueries(): Array<Array<[string, string]>> {
 	return citypay.requestsTo('GET', /^\/attachments$/).map((request) => [...request.query.entries()]);
 }
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-	fileHost = await new CityPayFileHost(() => citypay.attachments).start();
-});
-
-afterAll(async () => {
-	await citypay.stop();
-	await fileHost.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	citypay.maxPageSize = 100;
-	citypay.repeatCursorPages = false;
-	citypay.fileHost = undefined;
-	citypay.redirectFilesToHost = false;
-	fileHost.requests.length = 0;
-});
 
 describe('round trip', () => {
 	it('upload → get → rename → get many → download → delete keeps the bytes intact', async () => {
@@ -478,13 +449,8 @@ describe('CityPay credential test', () => {
 	});
 });
 
-// Last, as it switches n8n's binary data service for the rest of this file.
 describe("n8n's default (in-memory) binary data mode", () => {
-	let cleanupDefault: () => void;
-	beforeAll(async () => {
-		({ cleanup: cleanupDefault } = await useBinaryDataMode('default'));
-	});
-	afterAll(() => cleanupDefault());
+	useBinaryData('default');
 
 	it('uploads and downloads the same bytes', async () => {
 		citypay.fileHost = fileHost;

@@ -4,20 +4,17 @@ import type { AddressInfo } from 'node:net';
 
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, MAX_FILE_BYTES, UPLOAD_ROUTE } from '../../doubles/haptik';
 import { sha256 } from '../../doubles/httpDouble';
+import { runAgainst, useApiDoubles, useBinaryData } from '../../harness/apiDoubles';
 import { watchStorageReads } from '../../harness/bufferWatch';
 import { testCredential } from '../../harness/credentialTest';
 import type { FixtureItem, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
 import { bytesOfSize, fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let haptik: HaptikDouble;
-let cleanupBinary: () => void;
+const haptik = new HaptikDouble();
+const { pkg } = useApiDoubles([haptik]);
 
 interface CredentialData {
 	token?: string;
@@ -30,14 +27,7 @@ function run(
 	input: FixtureItem[],
 	{ continueOnFail = false, credentials = {} as CredentialData } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'haptik', parameters: send(parameters), continueOnFail },
-		input,
-		credentials: {
-			haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url, ...credentials },
-		},
-	});
+	return runAgainst(haptik, { pkg, node: { type: 'haptik', parameters: send(parameters), continueOnFail }, input }, { ...credentials });
 }
 
 const send = (parameters: Record<string, unknown>) => ({
@@ -51,22 +41,6 @@ const send = (parameters: Record<string, unknown>) => ({
 const withFile = (fileName: string, content: Buffer, mimeType?: string): FixtureItem[] => [
 	{ files: [{ fileName, content, mimeType }] },
 ];
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	haptik = await new HaptikDouble().start();
-});
-
-afterAll(async () => {
-	await haptik.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	haptik.requests.length = 0;
-	haptik.uploads.length = 0;
-});
 
 describe('File → Send', () => {
 	it('sends an image byte for byte with both headers and the documented fields', async () => {
@@ -453,10 +427,7 @@ describe('Haptik credential test', () => {
 });
 
 describe('File → Send in default (in-memory) binary mode', () => {
-	beforeAll(async () => {
-		cleanupBinary();
-		({ cleanup: cleanupBinary } = await useBinaryDataMode('default'));
-	});
+	useBinaryData('default');
 
 	it('sends the file byte for byte', async () => {
 		const result = await run({}, withFile('invoice.pdf', pdf));

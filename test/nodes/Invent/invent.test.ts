@@ -3,55 +3,29 @@ import type { AddressInfo } from 'node:net';
 
 import { InventDouble, INVENT_API_KEY } from '../../doubles/invent';
 import { sha256 } from '../../doubles/httpDouble';
+import { runAgainst, useApiDoubles } from '../../harness/apiDoubles';
 import { testCredential } from '../../harness/credentialTest';
 import type { FixtureItem, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let cleanupBinary: () => void;
+const invent = new InventDouble();
+const { pkg } = useApiDoubles([invent]);
 
 function run(
 	parameters: Record<string, unknown>,
 	input: FixtureItem[] = [{}],
 	{ continueOnFail = false, apiKey = INVENT_API_KEY } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'invent', parameters, continueOnFail },
-		input,
-		credentials: { inventApi: { apiKey, baseUrl: invent.url } },
-	});
+	return runAgainst(invent, { pkg, node: { type: 'invent', parameters, continueOnFail }, input }, { apiKey });
 }
 
 const upload = (parameters: Record<string, unknown>) => ({
 	resource: 'contactFile',
 	operation: 'upload',
 	...parameters,
-});
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-});
-
-afterAll(async () => {
-	await invent.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-	invent.rateLimitNext = 0;
 });
 
 describe('Contact → Create', () => {

@@ -6,54 +6,29 @@
 import { INVENT_API_KEY, InventDouble, InventFileHost } from '../../doubles/invent';
 import type { InventStoredFile } from '../../doubles/invent';
 import { sha256 } from '../../doubles/httpDouble';
+import { credentialsFor, runAgainst, useApiDoubles, useBinaryData } from '../../harness/apiDoubles';
 import type { BinaryMode, FixtureItem, RunResult } from '../../harness/engine';
-import { readOutputBinary, runNode, useBinaryDataMode } from '../../harness/engine';
+import { readOutputBinary } from '../../harness/engine';
 import { bytesOfSize, fixture } from '../../harness/fixtures';
 import { searchList } from '../../harness/listSearch';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const png = fixture('logo.png');
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let fileHost: InventFileHost;
-let cleanupBinary: () => void;
+const invent = new InventDouble();
+const fileHost = new InventFileHost(() => invent.files);
+const { pkg } = useApiDoubles([invent, fileHost]);
 
 function run(parameters: Record<string, unknown>, input: FixtureItem[] = [{}], { continueOnFail = false } = {}): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'invent', parameters: { resource: 'contactFile', ...parameters }, continueOnFail },
-		input,
-		credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
-	});
+	return runAgainst(invent, { pkg, node: { type: 'invent', parameters: { resource: 'contactFile', ...parameters }, continueOnFail }, input });
 }
 
 /** The query of each request for a contact's file list, in order. */
 const listQueries = () =>
 	invent.requestsTo('GET', /^\/orgs\/[^/]+\/contacts\/[^/]+\/files$/).map((request) => Object.fromEntries(request.query));
 
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-	fileHost = await new InventFileHost(() => invent.files).start();
-});
-
-afterAll(async () => {
-	await invent.stop();
-	await fileHost.stop();
-	cleanupBinary();
-});
-
 let contactId: string;
 beforeEach(() => {
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.files.length = 0;
 	invent.fileHost = fileHost;
-	invent.ignorePage = false;
-	fileHost.requests.length = 0;
 	[{ id: contactId }] = invent.addContacts(1);
 });
 
@@ -309,7 +284,7 @@ describe('Contact File → Download: the File list search', () => {
 			method: 'searchContactFiles',
 			filter,
 			paginationToken,
-			credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+			credentials: credentialsFor(invent),
 		});
 
 	it("lists the panel's contact's files by name, a page of 100 at a time", async () => {
@@ -349,13 +324,8 @@ describe('Contact File → Download: the File list search', () => {
 	});
 });
 
-// Last, as it switches n8n's binary data service for the rest of this file.
 describe.each(['default', 'filesystem'] as BinaryMode[])("n8n's %s binary data mode", (mode) => {
-	let cleanupMode: () => void;
-	beforeAll(async () => {
-		({ cleanup: cleanupMode } = await useBinaryDataMode(mode));
-	});
-	afterAll(() => cleanupMode());
+	useBinaryData(mode);
 
 	it('uploads, lists and downloads the same bytes (sha256)', async () => {
 		const bytes = bytesOfSize(200 * 1024, 9);

@@ -4,29 +4,23 @@
  * data modes: the double receives exactly the bytes the whole-string body would have had.
  */
 import { sha256 } from '../../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../../doubles/invent';
+import { InventDouble } from '../../doubles/invent';
+import { runAgainst, useApiDoubles, useBinaryData } from '../../harness/apiDoubles';
 import { watchStorageReads } from '../../harness/bufferWatch';
 import type { BinaryMode, FixtureItem, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
 import { JSON_FILE_READ_BYTES, WHOLE_FILE_MAX_BYTES } from '../../../nodes/shared/binary';
 import { bytesOfSize } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const LARGE = 40 * 1024 * 1024 + 1; // 40 MB and one byte, so the base64 ends padded
 const content = bytesOfSize(LARGE, 11);
 const contentHash = sha256(content);
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
+const invent = new InventDouble();
+const { pkg } = useApiDoubles([invent], { binaryData: false });
 
 function run(parameters: Record<string, unknown>, input: FixtureItem[]): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', ...parameters } },
-		input,
-		credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
-	});
+	const node = { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', ...parameters } };
+	return runAgainst(invent, { pkg, node, input });
 }
 
 /** What the earlier body (one JSON.stringify of the whole object) was, byte for byte. */
@@ -36,27 +30,8 @@ function wholeStringBody(bytes: Buffer, name: string, type: string, allowedTypes
 	);
 }
 
-beforeAll(async () => {
-	pkg = loadPackage('source');
-	invent = await new InventDouble().start();
-});
-
-afterAll(async () => {
-	await invent.stop();
-});
-
-beforeEach(() => {
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-});
-
 describe.each<BinaryMode>(['filesystem', 'default'])('Invent upload streams its JSON body (%s binary mode)', (mode) => {
-	let cleanupBinary: () => void;
-	beforeAll(async () => {
-		({ cleanup: cleanupBinary } = await useBinaryDataMode(mode));
-	});
-	afterAll(() => cleanupBinary());
+	useBinaryData(mode);
 
 	it('sends a 40 MB file byte for byte with an exact Content-Length, not chunked', async () => {
 		const [{ id: contactId }] = invent.addContacts(1);

@@ -1,42 +1,29 @@
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LEADWAY_VERSION, LeadwayDouble } from '../../doubles/leadway';
 import { sha256 } from '../../doubles/httpDouble';
+import { credentialsFor, runAgainst, useApiDoubles, useBinaryData } from '../../harness/apiDoubles';
 import { testCredential } from '../../harness/credentialTest';
 import type { FixtureFile, FixtureItem, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
 import { bytesOfSize, fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 const text = Buffer.from('Meeting notes\nBring the signed contract.\n');
 const MB = 1024 * 1024;
 
-let pkg: LoadedPackage;
-let leadway: LeadwayDouble;
-let cleanupBinary: () => void;
+const leadway = new LeadwayDouble();
+const { pkg } = useApiDoubles([leadway]);
 
 type CredentialData = Record<string, string>;
 
-function credentials(overrides: CredentialData = {}): CredentialData {
-	return { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION, ...overrides };
-}
+const credentials = (overrides: CredentialData = {}) => credentialsFor(leadway, overrides).leadwayApi;
 
 function run(
 	parameters: Record<string, unknown>,
 	input: FixtureItem[],
 	{ continueOnFail = false, credential = {} as CredentialData } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: {
-			type: 'leadway',
-			parameters: { resource: 'conversation', operation: 'upload', ...parameters },
-			continueOnFail,
-		},
-		input,
-		credentials: { leadwayApi: credentials(credential) },
-	});
+	const node = { type: 'leadway', parameters: { resource: 'conversation', operation: 'upload', ...parameters }, continueOnFail };
+	return runAgainst(leadway, { pkg, node, input }, credential);
 }
 
 /** `count` distinct small files, one per binary property file0..fileN. */
@@ -49,19 +36,6 @@ function manyFiles(count: number): FixtureFile[] {
 }
 
 const urlOf = (fileName: string) => expect.stringMatching(new RegExp(`/${fileName.replace('.', '\\.')}$`));
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	leadway = await new LeadwayDouble().start();
-});
-
-afterAll(async () => {
-	await leadway.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => leadway.reset());
 
 describe('Conversation → Upload', () => {
 	it('uploads one file with the Bearer token, the Version header and the text fields', async () => {
@@ -478,14 +452,7 @@ describe('Leadway credential test', () => {
 });
 
 describe('default (in-memory) binary data mode', () => {
-	let restore: () => void;
-	beforeAll(async () => {
-		({ cleanup: restore } = await useBinaryDataMode('default'));
-	});
-	afterAll(async () => {
-		restore();
-		({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	});
+	useBinaryData('default');
 
 	it('uploads files kept in the execution data byte for byte', async () => {
 		const result = await run({ conversationId: 'conv_1', binaryPropertyName: 'data, invoice' }, [

@@ -11,27 +11,23 @@ import FormData from 'form-data';
 
 import { sha256 } from '../../doubles/httpDouble';
 import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble, LeadwayFileHost } from '../../doubles/leadway';
+import { credentialsFor, runAgainst, useApiDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem, RunResult } from '../../harness/engine';
-import { loadOptionsContext, readOutputBinary, runNode, useBinaryDataMode } from '../../harness/engine';
+import { loadOptionsContext, readOutputBinary } from '../../harness/engine';
 import { isStreamLike, watchBuffers } from '../../harness/bufferWatch';
 import { bytesOfSize, fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');
 const MB = 1024 * 1024;
 
-let pkg: LoadedPackage;
-let leadway: LeadwayDouble;
-let fileHost: LeadwayFileHost;
-let cleanupBinary: () => void;
+const leadway = new LeadwayDouble();
+const fileHost = new LeadwayFileHost();
+const { pkg } = useApiDoubles([leadway, fileHost]);
 
 type CredentialData = Record<string, string>;
 
-function credentials(overrides: CredentialData = {}): CredentialData {
-	return { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION, ...overrides };
-}
+const credentials = (overrides: CredentialData = {}) => credentialsFor(leadway, overrides).leadwayApi;
 
 function run(
 	resource: string,
@@ -40,37 +36,13 @@ function run(
 	input: FixtureItem[] = [{}],
 	{ continueOnFail = false, credential = {} as CredentialData } = {},
 ): Promise<RunResult> {
-	return runNode({
-		pkg,
-		node: { type: 'leadway', parameters: { resource, operation, ...parameters }, continueOnFail },
-		input,
-		credentials: { leadwayApi: credentials(credential) },
-	});
+	return runAgainst(leadway, { pkg, node: { type: 'leadway', parameters: { resource, operation, ...parameters }, continueOnFail }, input }, credential);
 }
 
 const sends = () => leadway.requestsTo('POST', /^\/conversations\/messages$/);
 const uploads = () => leadway.requestsTo('POST', /^\/conversations\/messages\/upload$/);
 const storedUrl = (bytes: Buffer, fileName: string) =>
 	`https://storage.example.invalid/${LEADWAY_LOCATION}/${sha256(bytes).slice(0, 12)}/${fileName}`;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	leadway = await new LeadwayDouble().start();
-	fileHost = await new LeadwayFileHost().start();
-});
-
-afterAll(async () => {
-	await leadway.stop();
-	await fileHost.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	leadway.reset();
-	fileHost.requests.length = 0;
-	fileHost.files.clear();
-});
 
 describe('Message → Send', () => {
 	it('sends an SMS with its text and returns Leadway\'s answer', async () => {

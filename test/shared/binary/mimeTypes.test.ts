@@ -5,54 +5,20 @@
  * for an object stored without one) means "unknown, go by the name"; and every upload's MIME
  * Type option overrides the type, for binary files and files by URL alike.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
 import { FileServerDouble } from '../../doubles/fileServer';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from '../../doubles/haptik';
+import { HAPTIK_USER } from '../../doubles/haptik';
 import { sha256 } from '../../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../../doubles/leadway';
+import { credentialsFor, useApiDoubles, vendorDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../../harness/engine';
-import { readOutputBinary, runNode, useBinaryDataMode } from '../../harness/engine';
+import { readOutputBinary, runNode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const pdf = fixture('invoice.pdf');
 const png = fixture('logo.png');
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let haptik: HaptikDouble;
-let invent: InventDouble;
-let leadway: LeadwayDouble;
-let files: FileServerDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[citypay, haptik, invent, leadway, files] = await Promise.all([
-		new CityPayDouble().start(),
-		new HaptikDouble().start(),
-		new InventDouble().start(),
-		new LeadwayDouble().start(),
-		new FileServerDouble().start(),
-	]);
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), haptik.stop(), invent.stop(), leadway.stop(), files.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of [citypay, haptik, invent]) double.requests.length = 0;
-	citypay.attachments.length = 0;
-	haptik.uploads.length = 0;
-	invent.files.length = 0;
-	leadway.reset();
-	files.requests.length = 0;
-});
+const { citypay, haptik, invent, leadway } = vendorDoubles();
+const files = new FileServerDouble();
+const { pkg } = useApiDoubles([citypay, haptik, invent, leadway, files]);
 
 const withFile = (fileName: string, content: Buffer, mimeType?: string): FixtureItem[] => [
 	{ files: [{ fileName, content, mimeType }] },
@@ -63,7 +29,7 @@ function cityPayUpload(parameters: Record<string, unknown>, input: FixtureItem[]
 		pkg,
 		node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'upload', ...parameters }, onError },
 		input,
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+		credentials: credentialsFor(citypay),
 	});
 }
 
@@ -73,7 +39,7 @@ function inventUpload(parameters: Record<string, unknown>, input: FixtureItem[])
 		pkg,
 		node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', organizationId: 'c', contactId, ...parameters } },
 		input,
-		credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+		credentials: credentialsFor(invent),
 	});
 }
 
@@ -82,7 +48,7 @@ function haptikSend(parameters: Record<string, unknown>, input: FixtureItem[] = 
 		pkg,
 		node: { type: 'haptik', parameters: { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234', ...parameters } },
 		input,
-		credentials: { haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url } },
+		credentials: credentialsFor(haptik),
 	});
 }
 
@@ -91,7 +57,7 @@ function leadwayRun(parameters: Record<string, unknown>, input: FixtureItem[] = 
 		pkg,
 		node: { type: 'leadway', parameters: { resource: 'conversation', operation: 'upload', conversationId: 'conv_1', ...parameters } },
 		input,
-		credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+		credentials: credentialsFor(leadway),
 	});
 }
 
@@ -217,7 +183,7 @@ describe('a generic download type means "unknown": the file name decides', () =>
 				parameters: { resource: 'message', operation: 'send', type: 'SMS', contactId: 'contact_ana', filesFrom: 'named', binaryPropertyName: 'data' },
 			},
 			input: withFile('photo.png', png, 'binary/octet-stream'),
-			credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+			credentials: credentialsFor(leadway),
 		});
 
 		expect(result.error).toBeUndefined();
@@ -231,7 +197,7 @@ describe('a generic download type means "unknown": the file name decides', () =>
 			pkg,
 			node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'download', attachmentId: attachment.id } },
 			input: [{}],
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 
 		expect(result.error).toBeUndefined();
@@ -255,7 +221,7 @@ describe('a generic download type means "unknown": the file name decides', () =>
 				},
 			},
 			input: [{}],
-			credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+			credentials: credentialsFor(leadway),
 		});
 
 		expect(result.error).toBeUndefined();

@@ -11,12 +11,11 @@ import type { FileRequest } from '../../doubles/fileServer';
 import { FileServerDouble, generatedSha256 } from '../../doubles/fileServer';
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, UPLOAD_ROUTE } from '../../doubles/haptik';
 import { faults, sha256 } from '../../doubles/httpDouble';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../../doubles/leadway';
+import { LEADWAY_TOKEN, LeadwayDouble } from '../../doubles/leadway';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { RunOptions, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
+import { runNode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 import { splitUrlList } from '../../../nodes/shared/binary';
 
 const pdf = fixture('invoice.pdf');
@@ -24,13 +23,16 @@ const png = fixture('logo.png');
 const MB = 1024 * 1024;
 const SECRETS = [CITYPAY_TOKEN, HAPTIK_TOKEN, HAPTIK_CLIENT_ID, LEADWAY_TOKEN];
 
-let pkg: LoadedPackage;
-let files: FileServerDouble;
-let citypay: CityPayDouble;
-let haptik: HaptikDouble;
-let leadway: LeadwayDouble;
-let cleanupBinary: () => void;
-let storagePath: string;
+const files = new FileServerDouble();
+const citypay = new CityPayDouble();
+const haptik = new HaptikDouble();
+const leadway = new LeadwayDouble();
+const { pkg, binaryData } = useApiDoubles([files, citypay, haptik, leadway]);
+
+beforeEach(() => {
+	files.addFile('invoice.pdf', pdf, 'application/pdf');
+	files.addFile('logo.png', png, 'image/png');
+});
 
 const requestOptions = { maxRetries: 2, retryDelay: 1, concurrency: 1 };
 
@@ -45,15 +47,13 @@ function uploadByUrl(type: string, fixed: Record<string, unknown>, credentials: 
 		});
 }
 
-const cityPay = uploadByUrl('cityPay', { resource: 'attachment', operation: 'upload' }, () => ({
-	cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url },
-}));
-const haptikSend = uploadByUrl('haptik', { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234' }, () => ({
-	haptikApi: { token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl: haptik.url },
-}));
-const leadwayUpload = uploadByUrl('leadway', { resource: 'conversation', operation: 'upload', conversationId: 'conv_1' }, () => ({
-	leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
-}));
+const cityPay = uploadByUrl('cityPay', { resource: 'attachment', operation: 'upload' }, () => credentialsFor(citypay));
+const haptikSend = uploadByUrl('haptik', { resource: 'file', operation: 'send', authId: HAPTIK_USER, businessId: '1234' }, () =>
+	credentialsFor(haptik),
+);
+const leadwayUpload = uploadByUrl('leadway', { resource: 'conversation', operation: 'upload', conversationId: 'conv_1' }, () =>
+	credentialsFor(leadway),
+);
 
 /** No credential of any API, in any header, reached the file host. */
 function expectNoCredentials(requests: FileRequest[]): void {
@@ -73,30 +73,6 @@ async function recorded(double: { requests: unknown[] }, count: number): Promise
 	}
 }
 
-beforeAll(async () => {
-	({ cleanup: cleanupBinary, storagePath } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	files = await new FileServerDouble().start();
-	citypay = await new CityPayDouble().start();
-	haptik = await new HaptikDouble().start();
-	leadway = await new LeadwayDouble().start();
-	files.addFile('invoice.pdf', pdf, 'application/pdf');
-	files.addFile('logo.png', png, 'image/png');
-});
-
-afterAll(async () => {
-	await Promise.all([files.stop(), citypay.stop(), haptik.stop(), leadway.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	for (const double of [citypay, haptik, leadway]) double.requests.length = 0;
-	files.requests.length = 0;
-	citypay.attachments.length = 0;
-	haptik.uploads.length = 0;
-	leadway.uploads.length = 0;
-});
-
 describe('CityPay → Upload by URL', () => {
 	it('streams the file from the URL into the upload: bytes, name, type and an exact Content-Length', async () => {
 		const result = await cityPay({ fileUrl: `${files.url}/files/invoice.pdf` });
@@ -111,7 +87,7 @@ describe('CityPay → Upload by URL', () => {
 		expectNoCredentials(files.requests);
 		// Nothing of the file went to n8n's binary store, and the output carries no binary.
 		expect(result.items[0].binary).toBeUndefined();
-		expect(require('node:fs').readdirSync(storagePath)).toEqual([]);
+		expect(require('node:fs').readdirSync(binaryData.storagePath)).toEqual([]);
 	});
 
 	it('streams a file of unknown size chunked, and uses the File Name option', async () => {

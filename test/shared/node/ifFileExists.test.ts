@@ -5,39 +5,17 @@
  * "Exists" is the same file name and size in bytes on the same contact or conversation; the
  * list is read once per node run per contact or conversation, never across runs.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
+import { CityPayDouble } from '../../doubles/citypay';
 import { FileServerDouble } from '../../doubles/fileServer';
-import { INVENT_API_KEY, InventDouble } from '../../doubles/invent';
+import { InventDouble } from '../../doubles/invent';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
+import { runNode } from '../../harness/engine';
 
-let pkg: LoadedPackage;
-let invent: InventDouble;
-let citypay: CityPayDouble;
-let fileHost: FileServerDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[invent, citypay, fileHost] = await Promise.all([new InventDouble().start(), new CityPayDouble().start(), new FileServerDouble().start()]);
-});
-
-afterAll(async () => {
-	await Promise.all([invent.stop(), citypay.stop(), fileHost.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	fileHost.requests.length = 0;
-});
+const invent = new InventDouble();
+const citypay = new CityPayDouble();
+const fileHost = new FileServerDouble();
+const { pkg } = useApiDoubles([invent, citypay, fileHost]);
 
 /** `count` different files, one per item, of different sizes; `json.n` is the item's number. */
 const twentyFiles = (count = 20): FixtureItem[] =>
@@ -74,7 +52,7 @@ describe('Invent Contact File → Upload: If File Exists', () => {
 				onError,
 			},
 			input,
-			credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+			credentials: credentialsFor(invent),
 		});
 	const uploads = () => invent.requestsTo('POST', /\/files$/).length;
 	const listReads = () => invent.requestsTo('GET', /\/files$/);
@@ -217,7 +195,7 @@ describe('CityPay Upload: If File Exists', () => {
 				onError,
 			},
 			input,
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 	const uploads = () => citypay.requestsTo('POST', /^\/attachments$/).length;
 	const listReads = () => citypay.requestsTo('GET', /^\/attachments$/).map((request) => Object.fromEntries(request.query));

@@ -4,51 +4,19 @@
  * error that says what the API did and how to get a result, after at most 1,000 pages or
  * 100,000 items, or as soon as the API serves the same page again.
  */
-import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
-import { INVENT_API_KEY, InventDouble } from '../../doubles/invent';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../../doubles/leadway';
+import { CityPayDouble } from '../../doubles/citypay';
+import { InventDouble } from '../../doubles/invent';
+import { LeadwayDouble } from '../../doubles/leadway';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { NodeUnderTest, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
+import { runNode } from '../../harness/engine';
 
-let pkg: LoadedPackage;
-let cleanupBinary: () => void;
-let citypay: CityPayDouble;
-let invent: InventDouble;
-let leadway: LeadwayDouble;
+const citypay = new CityPayDouble();
+const invent = new InventDouble();
+const leadway = new LeadwayDouble();
+const { pkg } = useApiDoubles([citypay, invent, leadway]);
 
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	[citypay, invent, leadway] = await Promise.all([
-		new CityPayDouble().start(),
-		new InventDouble().start(),
-		new LeadwayDouble().start(),
-	]);
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), invent.stop(), leadway.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	citypay.endlessPages = false;
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.endlessContacts = false;
-	invent.ignorePage = false;
-	leadway.reset();
-});
-
-const credentials = () => ({
-	cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url },
-	inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url },
-	leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION },
-});
+const credentials = () => ({ ...credentialsFor(citypay), ...credentialsFor(invent), ...credentialsFor(leadway) });
 
 async function run(node: NodeUnderTest): Promise<RunResult> {
 	return await runNode({ pkg, node, input: [{}], credentials: credentials() });

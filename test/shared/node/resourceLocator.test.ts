@@ -6,39 +6,15 @@
 import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
 import { HttpDouble, json } from '../../doubles/httpDouble';
 import { InventDouble, INVENT_API_KEY } from '../../doubles/invent';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
+import { runNode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
 import { searchList } from '../../harness/listSearch';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let invent: InventDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-	invent = await new InventDouble().start();
-});
-
-afterAll(async () => {
-	await citypay.stop();
-	await invent.stop();
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	citypay.repeatCursorPages = false;
-	invent.requests.length = 0;
-	invent.contacts.length = 0;
-	invent.files.length = 0;
-});
+const citypay = new CityPayDouble();
+const invent = new InventDouble();
+const { pkg } = useApiDoubles([citypay, invent]);
 
 /** The three forms a saved ID takes: a plain string (every workflow saved before the locators), By ID, From List. */
 const savedForms = (id: string): Array<[string, unknown]> => [
@@ -48,9 +24,7 @@ const savedForms = (id: string): Array<[string, unknown]> => [
 ];
 
 describe('CityPay: attachment list search', () => {
-	const credentials = (token = CITYPAY_TOKEN, baseUrl?: string) => ({
-		cityPayApi: { token, baseUrl: baseUrl ?? citypay.url },
-	});
+	const credentials = (token = CITYPAY_TOKEN, baseUrl?: string) => credentialsFor(citypay, { token, baseUrl: baseUrl ?? citypay.url });
 	const search = (filter?: string, paginationToken?: string, token?: string, baseUrl?: string) =>
 		searchList({
 			pkg,
@@ -156,7 +130,7 @@ describe('CityPay: saved Attachment IDs', () => {
 			pkg,
 			node: { type: 'cityPay', parameters: { resource: 'attachment', ...parameters } },
 			input: [{}],
-			credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+			credentials: credentialsFor(citypay),
 		});
 
 	describe.each(['get', 'rename', 'download', 'delete'])('%s', (operation) => {
@@ -200,7 +174,7 @@ describe('Invent: contact list search', () => {
 			method: 'searchContacts',
 			filter,
 			paginationToken,
-			credentials: { inventApi: { apiKey, baseUrl: invent.url } },
+			credentials: credentialsFor(invent, { apiKey }),
 		});
 	const listRequests = () =>
 		invent.requestsTo('GET', /\/contacts$/).map((request) => ({ path: request.path, query: Object.fromEntries(request.query) }));
@@ -274,7 +248,7 @@ describe('Invent: saved Contact IDs', () => {
 			pkg,
 			node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', contactId } },
 			input: [pdfItem],
-			credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+			credentials: credentialsFor(invent),
 		});
 		expect(result.error).toBeUndefined();
 		expect(invent.files.map((file) => [file.contactId, file.name])).toEqual([[contact.id, 'invoice.pdf']]);

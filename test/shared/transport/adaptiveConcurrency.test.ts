@@ -11,12 +11,11 @@ import { sleep } from 'n8n-workflow';
 import { RequestWindow } from '../../../nodes/shared/transport';
 import type { RecordedRequest } from '../../doubles/httpDouble';
 import { faults, sha256 } from '../../doubles/httpDouble';
-import { INVENT_API_KEY, InventDouble } from '../../doubles/invent';
+import { InventDouble } from '../../doubles/invent';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
+import { runNode } from '../../harness/engine';
 import { bytesOfSize } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 describe('RequestWindow', () => {
 	const answered = { kind: 'answered' } as const;
@@ -77,32 +76,15 @@ describe('RequestWindow', () => {
 });
 
 describe('Adaptive concurrency through a node', () => {
-	let pkg: LoadedPackage;
-	let invent: InventDouble;
-	let cleanupBinary: () => void;
+	const invent = new InventDouble();
+	const { pkg } = useApiDoubles([invent]);
 	/** Requests in flight at the double when each upload arrived (itself included), in arrival order. */
 	let arrivals: Array<{ inFlight: number; receivedAt: number; fault?: string }>;
 
 	const ITEMS = 40;
 	const CONCURRENCY = 8;
 
-	beforeAll(async () => {
-		({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-		pkg = loadPackage('source');
-		invent = await new InventDouble().start();
-	});
-
-	afterAll(async () => {
-		await invent.stop();
-		cleanupBinary();
-	});
-
 	beforeEach(() => {
-		invent.requests.length = 0;
-		invent.resetInFlight();
-		invent.clearFaults();
-		invent.contacts.length = 0;
-		invent.files.length = 0;
 		arrivals = [];
 		invent.latency = (request: RecordedRequest) => {
 			arrivals.push({ inFlight: invent.inFlight, receivedAt: request.receivedAt, fault: request.fault });
@@ -127,7 +109,7 @@ describe('Adaptive concurrency through a node', () => {
 			pkg,
 			node: { type: 'invent', parameters: { resource: 'contactFile', operation: 'upload', contactId, requestOptions }, continueOnFail },
 			input,
-			credentials: { inventApi: { apiKey: INVENT_API_KEY, baseUrl: invent.url } },
+			credentials: credentialsFor(invent),
 		});
 	}
 

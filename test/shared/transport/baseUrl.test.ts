@@ -5,40 +5,22 @@
  * prefix, and a `?` or `#` part is refused before any request, with the fix.
  */
 import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
-import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble, UPLOAD_ROUTE } from '../../doubles/haptik';
+import { HAPTIK_USER, HaptikDouble, UPLOAD_ROUTE } from '../../doubles/haptik';
+import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import { testCredential } from '../../harness/credentialTest';
 import type { RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
+import { runNode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
 
 const pdf = fixture('invoice.pdf');
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let haptik: HaptikDouble;
-let cleanupBinary: () => void;
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-	// Served under /v1, as CityPay's own API is.
-	citypay.basePath = '/v1';
-	haptik = await new HaptikDouble().start();
-});
-
-afterAll(async () => {
-	await Promise.all([citypay.stop(), haptik.stop()]);
-	cleanupBinary();
-});
+const citypay = new CityPayDouble();
+const haptik = new HaptikDouble();
+const { pkg } = useApiDoubles([citypay, haptik]);
 
 beforeEach(() => {
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	haptik.requests.length = 0;
-	haptik.uploads.length = 0;
+	// Served under /v1, as CityPay's own API is.
+	citypay.basePath = '/v1';
 });
 
 function cityPayDelete(baseUrl: string, attachmentId: string): Promise<RunResult> {
@@ -46,7 +28,7 @@ function cityPayDelete(baseUrl: string, attachmentId: string): Promise<RunResult
 		pkg,
 		node: { type: 'cityPay', parameters: { resource: 'attachment', operation: 'delete', attachmentId } },
 		input: [{}],
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl } },
+		credentials: credentialsFor(citypay, { baseUrl }),
 	});
 }
 
@@ -120,7 +102,7 @@ describe('CityPay credential test', () => {
 });
 
 describe('Haptik', () => {
-	const credentials = (baseUrl: string) => ({ token: HAPTIK_TOKEN, clientId: HAPTIK_CLIENT_ID, baseUrl });
+	const credentials = (baseUrl: string) => credentialsFor(haptik, { baseUrl }).haptikApi;
 
 	it('a run and the credential test work alike with spaces around the Base URL', async () => {
 		const tested = await testCredential(pkg, 'haptikApi', credentials(` ${haptik.url} `));

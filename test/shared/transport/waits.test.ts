@@ -6,54 +6,27 @@
  * Counted at the doubles (requests) and in the process (timers), never timed.
  */
 import { MAX_WAIT_MS, RequestWindow } from '../../../nodes/shared/transport';
-import { CITYPAY_TOKEN, CityPayDouble } from '../../doubles/citypay';
+import { CityPayDouble } from '../../doubles/citypay';
 import type { Fault, HttpDouble } from '../../doubles/httpDouble';
 import { faults } from '../../doubles/httpDouble';
-import { LEADWAY_LOCATION, LEADWAY_TOKEN, LeadwayDouble } from '../../doubles/leadway';
+import { LeadwayDouble } from '../../doubles/leadway';
+import { credentialsFor, expectNoUnhandledRejections, useApiDoubles } from '../../harness/apiDoubles';
 import type { FixtureItem, OnErrorSetting, RunResult } from '../../harness/engine';
-import { runNode, useBinaryDataMode } from '../../harness/engine';
-import type { LoadedPackage } from '../../harness/packageLoader';
-import { loadPackage } from '../../harness/packageLoader';
+import { runNode } from '../../harness/engine';
 import type { TimerWatch } from '../../harness/timerWatch';
 import { watchTimers } from '../../harness/timerWatch';
 
-let pkg: LoadedPackage;
-let citypay: CityPayDouble;
-let leadway: LeadwayDouble;
-let cleanupBinary: () => void;
-
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
-	({ cleanup: cleanupBinary } = await useBinaryDataMode('filesystem'));
-	pkg = loadPackage('source');
-	citypay = await new CityPayDouble().start();
-	leadway = await new LeadwayDouble().start();
-	process.on('unhandledRejection', onUnhandled);
-});
-
-afterAll(async () => {
-	process.off('unhandledRejection', onUnhandled);
-	await Promise.all([citypay.stop(), leadway.stop()]);
-	cleanupBinary();
-});
-
-beforeEach(() => {
-	citypay.clearFaults();
-	citypay.requests.length = 0;
-	citypay.attachments.length = 0;
-	leadway.reset();
-	unhandled.length = 0;
-});
+const citypay = new CityPayDouble();
+const leadway = new LeadwayDouble();
+const { pkg } = useApiDoubles([citypay, leadway]);
 
 let timers: TimerWatch | undefined;
 
 afterEach(() => {
 	timers?.stop();
 	timers = undefined;
-	expect(unhandled).toEqual([]);
 });
+expectNoUnhandledRejections();
 
 /** Watches the timers the next run creates; `afterEach` stops the watch. */
 function watchRunTimers(): TimerWatch {
@@ -96,7 +69,7 @@ function cityPayGet(
 			onError,
 		},
 		input,
-		credentials: { cityPayApi: { token: CITYPAY_TOKEN, baseUrl: citypay.url } },
+		credentials: credentialsFor(citypay),
 		onStart,
 	});
 }
@@ -110,7 +83,7 @@ function leadwayGet(items: number, requestOptions: Record<string, unknown>, onEr
 			onError,
 		},
 		input: Array.from({ length: items }, () => ({})),
-		credentials: { leadwayApi: { accessToken: LEADWAY_TOKEN, baseUrl: leadway.url, locationId: LEADWAY_LOCATION } },
+		credentials: credentialsFor(leadway),
 	});
 }
 
