@@ -20,6 +20,7 @@ import { credentialsFor, expectNoUnhandledRejections, runAgainst, useApiDoubles 
 import type { FixtureItem, OnErrorSetting, RunResult } from '../harness/engine';
 import { runNode } from '../harness/engine';
 import { fixture } from '../harness/fixtures';
+import { until } from '../harness/until';
 
 const pdf = fixture('invoice.pdf');
 const png = fixture('logo.png');
@@ -162,13 +163,6 @@ afterEach(async () => {
 // After the hostile server has stopped: a rejection it leaves behind fails the test too.
 expectNoUnhandledRejections();
 
-/** Waits until `requests` holds `count`: an aborted request is recorded when its server notices. */
-async function recorded(requests: { length: number }, count: number): Promise<void> {
-	for (let waited = 0; requests.length < count && waited < 5000; waited += 20) {
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
 /** Runs the node and the time it took (only ever checked against the generous ENDS_WITHIN_MS). */
 async function timed(run: () => Promise<RunResult>): Promise<{ result: RunResult; ms: number }> {
 	const started = Date.now();
@@ -243,9 +237,8 @@ async function packageTimersLeftBy(run: () => Promise<RunResult>): Promise<{ res
 	}).enable();
 	try {
 		const result = await run();
-		for (let waited = 0; pending.size > 0 && waited < 2000; waited += 20) {
-			await new Promise((resolve) => setTimeout(resolve, 20));
-		}
+		// What is still pending at the deadline is returned, for the test to name.
+		await until(() => pending.size === 0, 'no package timer pending').catch(() => undefined);
 		return { result, left: [...pending.values()] };
 	} finally {
 		hook.disable();
@@ -433,7 +426,8 @@ describe('a file host that stalls under an upload by URL is blamed, not the vend
 		expect(result.error?.description).toMatch(/^The upload to CityPay was stopped before it was complete: CityPay received an incomplete request, which it does not store, so nothing was uploaded\./);
 		expect(result.error?.description).not.toMatch(/may or may not/);
 		expect(JSON.stringify([result.error?.message, result.error?.description])).not.toContain('s3cr3t');
-		await recorded(citypay.requests, 1);
+		// An aborted request is recorded when its server notices.
+		await until(() => citypay.requests.length >= 1, 'the upload recorded by CityPay');
 		const uploads = citypay.requestsTo('POST', /^\/attachments$/);
 		expect(uploads).toHaveLength(1);
 		expect(uploads[0].aborted).toBe(true);
@@ -460,7 +454,8 @@ describe('a file host that stalls under an upload by URL is blamed, not the vend
 			`The file host ${hostile.url} did not send the file within ${TIMEOUT_MS} ms (10 of 1000 bytes arrived) for File URL 2 of 2 (${hostile.url}/files/report.pdf) on item 0`,
 		);
 		expect(result.error?.description).toMatch(/^The upload to Leadway was stopped before it was complete/);
-		await recorded(leadway.requests, 1);
+		// An aborted request is recorded when its server notices.
+		await until(() => leadway.requests.length >= 1, 'the upload recorded by Leadway');
 		expect(leadway.requests).toHaveLength(1);
 		expect(leadway.requests[0].aborted).toBe(true);
 		expect(leadway.uploads).toHaveLength(0);

@@ -576,7 +576,8 @@ describe('Message → Get Many', () => {
 describe('429 and the X-RateLimit-* headers', () => {
 	it('waits for X-RateLimit-Interval-Milliseconds when Leadway sends no Retry-After, then goes on', async () => {
 		leadway.enforceRateLimit = true;
-		leadway.rateLimit = { max: 2, intervalMs: 200 };
+		// A window long enough that three requests fall in it however busy the machine is.
+		leadway.rateLimit = { max: 2, intervalMs: 1000 };
 		// A back-off of this base would wait at least 30 s per retry (and time the test out):
 		// finishing proves the wait came from the headers.
 		const result = await run('conversation', 'get', {

@@ -16,6 +16,7 @@ import { credentialsFor, useApiDoubles } from '../../harness/apiDoubles';
 import type { RunOptions, RunResult } from '../../harness/engine';
 import { runNode } from '../../harness/engine';
 import { fixture } from '../../harness/fixtures';
+import { until } from '../../harness/until';
 import { splitUrlList } from '../../../nodes/shared/binary';
 
 const pdf = fixture('invoice.pdf');
@@ -67,11 +68,8 @@ function expectNoCredentials(requests: FileRequest[]): void {
 }
 
 /** Waits until the API double has recorded `count` requests: an aborted one is recorded when its server notices. */
-async function recorded(double: { requests: unknown[] }, count: number): Promise<void> {
-	for (let waited = 0; double.requests.length < count && waited < 5000; waited += 20) {
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
+const recorded = (double: { requests: unknown[] }, count: number) =>
+	until(() => double.requests.length >= count, `${count} request(s) recorded`);
 
 describe('CityPay → Upload by URL', () => {
 	it('streams the file from the URL into the upload: bytes, name, type and an exact Content-Length', async () => {

@@ -223,7 +223,8 @@ describe('runWithRetries', () => {
 		const result = await pending;
 		expect(result).toMatchObject({ ok: false, attempts: 1, cancelled: true });
 		expect(attempts).toBe(1);
-		expect(Date.now() - started).toBeLessThan(5000);
+		// Well before the 30 s Retry-After, with room for a busy machine.
+		expect(Date.now() - started).toBeLessThan(20_000);
 	});
 
 	it('stops when the signal fires while a wait that ignores it runs', async () => {

@@ -15,6 +15,7 @@ import type { FixtureItem, OnErrorSetting, RunResult } from '../../harness/engin
 import { runNode } from '../../harness/engine';
 import type { TimerWatch } from '../../harness/timerWatch';
 import { watchTimers } from '../../harness/timerWatch';
+import { until } from '../../harness/until';
 
 const citypay = new CityPayDouble();
 const leadway = new LeadwayDouble();
@@ -274,15 +275,6 @@ describe('an API that keeps answering 503: the run ends in time bounded by Max R
 });
 
 describe('no timer outlives a run', () => {
-	/** Resolves once `condition` holds, checking every few milliseconds; throws after `deadlineMs`. */
-	async function until(condition: () => boolean, deadlineMs = 20_000): Promise<void> {
-		const deadline = Date.now() + deadlineMs;
-		while (!condition()) {
-			if (Date.now() > deadline) throw new Error(`not reached within ${deadlineMs} ms`);
-			await new Promise((resolve) => setTimeout(resolve, 5));
-		}
-	}
-
 	it.each([
 		// Item 0 is refused with a 30 s Retry-After and not retried: item 1 waits for the window's pause.
 		['items wait out a Retry-After pause', 0],
@@ -297,7 +289,10 @@ describe('no timer outlives a run', () => {
 			cityPayGet(3, { maxRetries, concurrency: 1 }, 'continueRegularOutput', (cancelRun) => (cancel = cancelRun)),
 		);
 		// The run now waits on the 30 s timer (not the request's Timeout): stop it, as Stop in the editor does.
-		await until(() => citypay.requests.length === 1 && watch.pending().some((delay) => delay > 20_000 && delay <= 30_000));
+		await until(
+			() => citypay.requests.length === 1 && watch.pending().some((delay) => delay > 20_000 && delay <= 30_000),
+			'the run waiting on its 30 s timer',
+		);
 		cancel();
 		const result = await running;
 
