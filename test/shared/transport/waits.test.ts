@@ -342,8 +342,9 @@ describe('RequestWindow on its own', () => {
 
 	it('closing it stops its wake timer and gives the requests still waiting no place', async () => {
 		const watch = watchRunTimers();
+		// A clock that stands still: the pause left is exactly the 30 s asked for, however busy the machine.
 		const window = await watch.track(async () => {
-			const paused = new RequestWindow(1);
+			const paused = new RequestWindow(1, () => 1_000_000);
 			paused.release((await paused.acquire())!, throttled(30_000));
 			return paused;
 		});
