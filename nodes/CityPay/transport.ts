@@ -35,6 +35,5 @@ export const testCityPayCredential = credentialProbe({
  */
 export const downloadAttachmentFile = apiFileDownload(
 	cityPayApi,
-	'cityPayApi',
 	'The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from CityPay.',
 );

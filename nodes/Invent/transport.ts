@@ -35,6 +35,5 @@ export const testInventCredential = credentialProbe({
  */
 export const downloadContactFile = apiFileDownload(
 	inventApi,
-	'inventApi',
 	"The file URL may have expired or the file was removed. Run the node again to get a fresh file URL from Invent's file list.",
 );

@@ -72,6 +72,5 @@ export const testLeadwayCredential = credentialProbe({
  */
 export const downloadLeadwayFile = apiFileDownload(
 	leadwayApi,
-	'leadwayApi',
 	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
 );

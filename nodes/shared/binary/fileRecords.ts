@@ -24,11 +24,10 @@ export type FileDownload = (context: IExecuteFunctions, itemIndex: number, fileU
  */
 export function apiFileDownload<Credentials extends { baseUrl: string }>(
 	client: ApiClient<Credentials>,
-	credentialType: string,
 	whenGone: string,
 ): FileDownload {
 	const { apiName, secretFields } = client.credentialRules;
-	return fileDownloader(client, fileServerTarget(apiName, credentialType, whenGone, secretFields));
+	return fileDownloader(client, fileServerTarget(apiName, client.credentialType, whenGone, secretFields));
 }
 
 /**

@@ -56,6 +56,8 @@ export interface ApiSession<Credentials> {
 export interface ApiClient<Credentials> {
 	/** The credential rules, with the API's name, for checks outside a workflow run (a credential test). */
 	credentialRules: CredentialFieldRules;
+	/** The credential type the client reads, as n8n names it. */
+	credentialType: string;
 	/** Reads and checks the credential once, for an item that sends several requests. */
 	session(context: IExecuteFunctions, itemIndex: number): Promise<ApiSession<Credentials>>;
 	/** Sends one request for an item. */
@@ -145,6 +147,7 @@ export function createApiClient<Credentials extends { baseUrl: string }>(descrip
 
 	return {
 		credentialRules,
+		credentialType,
 		session,
 		request: async (context, itemIndex, request) => await (await session(context, itemIndex)).request(request),
 		// A list search has no items; errors name item 0, the item the editor shows.
