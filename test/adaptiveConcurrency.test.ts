@@ -8,7 +8,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { RequestWindow } from '../nodes/shared/requestWindow';
+import { RequestWindow } from '../nodes/shared/transport';
 import type { RecordedRequest } from './doubles/httpDouble';
 import { faults, sha256 } from './doubles/httpDouble';
 import { INVENT_API_KEY, InventDouble } from './doubles/invent';

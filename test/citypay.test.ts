@@ -8,7 +8,7 @@ import { isStreamLike, watchBuffers, watchStorageReads } from './harness/bufferW
 import { bytesOfSize, fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
-import { STORAGE_READ_BYTES, WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
+import { STORAGE_READ_BYTES, WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binary';
 
 const png = fixture('logo.png');
 const pdf = fixture('invoice.pdf');

@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import * as errors from '../nodes/shared/errors';
+import * as errors from '../nodes/shared/transport/errors';
 import { HAPTIK_CLIENT_ID, HAPTIK_TOKEN, HAPTIK_USER, HaptikDouble } from './doubles/haptik';
 import type { RecordedRequest } from './doubles/httpDouble';
 import { sha256 } from './doubles/httpDouble';

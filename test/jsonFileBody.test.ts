@@ -1,12 +1,17 @@
 /**
- * The streamed JSON body with a base64 file inside (nodes/shared/jsonFileBody.ts): exactly
+ * The streamed JSON body with a base64 file inside (nodes/shared/binary/jsonFileBody.ts): exactly
  * the bytes JSON.stringify would give, for every size around the 3-byte groups and slices.
  */
 import { Readable } from 'node:stream';
 
-import type { BinaryFile } from '../nodes/shared/binaryInput';
-import { WHOLE_FILE_MAX_BYTES } from '../nodes/shared/binaryInput';
-import { BASE64_SLICE_BYTES, base64Chunks, base64Length, jsonFileBody } from '../nodes/shared/jsonFileBody';
+import type { BinaryFile } from '../nodes/shared/binary';
+import {
+	BASE64_SLICE_BYTES,
+	WHOLE_FILE_MAX_BYTES,
+	base64Chunks,
+	base64Length,
+	jsonFileBody,
+} from '../nodes/shared/binary';
 import { bytesOfSize } from './harness/fixtures';
 
 /** A body's bytes, whether it was built as one buffer or is a stream. */

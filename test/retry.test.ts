@@ -2,7 +2,7 @@
  * The retry policy on its own (pure functions and the retry loop with an injected wait).
  * test/faults.test.ts drives the same code through every node against the doubles.
  */
-import type { AttemptResult } from '../nodes/shared/retry';
+import type { AttemptResult } from '../nodes/shared/transport';
 import {
 	MAX_WAIT_MS,
 	backoffDelay,
@@ -11,7 +11,7 @@ import {
 	runWithRetries,
 	shouldRetry,
 	wasDropped,
-} from '../nodes/shared/retry';
+} from '../nodes/shared/transport';
 
 describe('shouldRetry', () => {
 	it.each([

@@ -17,7 +17,7 @@ import { runNode, useBinaryDataMode } from './harness/engine';
 import { fixture } from './harness/fixtures';
 import type { LoadedPackage } from './harness/packageLoader';
 import { loadPackage } from './harness/packageLoader';
-import { splitUrlList } from '../nodes/shared/urlInput';
+import { splitUrlList } from '../nodes/shared/binary';
 
 const pdf = fixture('invoice.pdf');
 const png = fixture('logo.png');

@@ -5,8 +5,7 @@
  * the rest of the run without waiting per item; a cancelled run leaves no timer behind.
  * Counted at the doubles (requests) and in the process (timers), never timed.
  */
-import { RequestWindow } from '../nodes/shared/requestWindow';
-import { MAX_WAIT_MS } from '../nodes/shared/retry';
+import { MAX_WAIT_MS, RequestWindow } from '../nodes/shared/transport';
 import { CITYPAY_TOKEN, CityPayDouble } from './doubles/citypay';
 import type { Fault, HttpDouble } from './doubles/httpDouble';
 import { faults } from './doubles/httpDouble';

@@ -1,9 +1,8 @@
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadFile } from '../shared/binaryInput';
-import type { FileRules } from '../shared/fileRules';
-import { assertFileAllowed, effectiveExtensions, fileExtension } from '../shared/fileRules';
+import type { FileRules, UploadFile } from '../shared/binary';
+import { assertFileAllowed, effectiveExtensions, fileExtension } from '../shared/binary';
+import { itemError } from '../shared/transport';
 
 // Haptik: supported extensions, by message type (API docs, "Supported Extensions").
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'gif'] as const;
@@ -62,13 +61,11 @@ export function messageTypeFor(
 ): string {
 	if (choice !== 'auto' && choice !== accepted.kind) {
 		const wanted = KIND_LABEL[choice];
-		throw new NodeOperationError(
+		throw itemError(
 			node,
-			`File "${file.fileName}" is ${accepted.kind === 'image' ? 'an image' : 'a document'} (.${accepted.extension}), but Message Type is ${wanted} on item ${file.itemIndex}`,
-			{
-				itemIndex: file.itemIndex,
-				description: `With Message Type ${wanted}, Haptik accepts only ${EXTENSIONS_BY_KIND[choice].join(', ')}. Set Message Type to Auto or ${KIND_LABEL[accepted.kind]}, or send a file of the right type.`,
-			},
+			file.itemIndex,
+			`File "${file.fileName}" is ${accepted.kind === 'image' ? 'an image' : 'a document'} (.${accepted.extension}), but Message Type is ${wanted}`,
+			`With Message Type ${wanted}, Haptik accepts only ${EXTENSIONS_BY_KIND[choice].join(', ')}. Set Message Type to Auto or ${KIND_LABEL[accepted.kind]}, or send a file of the right type.`,
 		);
 	}
 	return MESSAGE_TYPE_CODES[accepted.kind];

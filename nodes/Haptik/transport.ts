@@ -1,10 +1,16 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type { INodeCredentialTestResult } from 'n8n-workflow';
 
-import { createApiClient } from '../shared/apiClient';
-import { CONTROL_CHARACTER_PROBLEM, credentialFieldProblem } from '../shared/credentialChecks';
-import { unreachableMessage } from '../shared/credentialProbe';
-import { messageFromBody, networkErrorCode, redactSecrets, secretValues } from '../shared/errors';
-import { isHttpUrl, joinUrl, safeOrigin } from '../shared/parameters';
+import { HaptikApi } from '../../credentials/HaptikApi.credentials';
+import type { CredentialFieldProblem, ProbeAnswer } from '../shared/transport';
+import {
+	CONTROL_CHARACTER_PROBLEM,
+	createApiClient,
+	credentialProbe,
+	isHttpUrl,
+	isJsonObject,
+	joinUrl,
+	messageFromBody,
+} from '../shared/transport';
 
 // Haptik: the file upload route (API docs, "File Upload"); the trailing slash is part of it.
 export const UPLOAD_PATH = '/v1.0/log_file_from_user/';
@@ -42,80 +48,25 @@ export const haptikApi = createApiClient<{ baseUrl: string; token: string; clien
 	url: routeUrl,
 });
 
-function statusOf(response: { statusCode?: unknown }): number {
-	return typeof response.statusCode === 'number' ? response.statusCode : 0;
-}
-
-function isJsonObject(body: unknown): body is Record<string, unknown> {
-	if (typeof body === 'string') {
-		try {
-			return isJsonObject(JSON.parse(body) as unknown);
-		} catch {
-			return false;
-		}
-	}
-	return body !== null && typeof body === 'object' && !Array.isArray(body);
-}
-
-function parsedMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') {
-		try {
-			return messageFromBody(JSON.parse(body) as unknown, MESSAGE_FIELDS);
-		} catch {
-			return undefined;
-		}
-	}
-	return messageFromBody(body, MESSAGE_FIELDS);
-}
-
 // A probe user id no Haptik account registers, so the probe can never log a message.
 const PROBE_USER = 'n8n-credential-test';
 
+/** A credential field the test cannot use, worded for Haptik's own URL. */
+function haptikFieldProblem(found: CredentialFieldProblem, data: { baseUrl?: unknown }): string {
+	if (found.field === 'Base URL' && !isHttpUrl(String(data.baseUrl ?? '').trim())) {
+		return 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.';
+	}
+	const fix = found.problem === CONTROL_CHARACTER_PROBLEM ? 'Enter it on one line.' : `${found.fix.charAt(0).toUpperCase()}${found.fix.slice(1)}`;
+	return `${found.field} in the Haptik credential ${found.problem}. ${fix}`;
+}
+
 /**
- * Haptik has no read-only route, so the test posts an upload without a file for a user
- * that does not exist. Haptik checks the headers first: 401 means the Token or Client ID
- * is wrong, while a refusal for another reason (403 user not registered, or 400) means
- * they were accepted. Only `helpers.request` is available in a credential test, so the
- * headers are set here exactly as the credential's `authenticate` block sets them.
+ * Haptik checks the headers first: 401 means the Token or Client ID is wrong, while a
+ * refusal for another reason (403 user not registered, or 400) means they were accepted.
  */
-export async function testHaptikCredential(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const data = credential.data ?? {};
-	const found = credentialFieldProblem(data, haptikApi.credentialRules);
-	if (found?.field === 'Base URL' && !isHttpUrl(String(data.baseUrl ?? '').trim())) {
-		return { status: 'Error', message: 'Base URL is not a valid http(s) URL. Enter the URL Haptik gave you.' };
-	}
-	if (found) {
-		const fix = found.problem === CONTROL_CHARACTER_PROBLEM ? 'Enter it on one line.' : `${found.fix.charAt(0).toUpperCase()}${found.fix.slice(1)}`;
-		return { status: 'Error', message: `${found.field} in the Haptik credential ${found.problem}. ${fix}` };
-	}
-
-	const url = routeUrl(data.baseUrl as string, UPLOAD_PATH);
-	const origin = safeOrigin(url);
-
-	let response: { statusCode?: unknown; body?: unknown };
-	try {
-		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- ICredentialTestFunctions offers no httpRequest, only request
-		response = await this.helpers.request({
-			method: 'POST',
-			uri: url,
-			headers: { Authorization: `Bearer ${data.token as string}`, 'client-id': data.clientId as string },
-			formData: { auth_id: PROBE_USER, business_id: '0', message_type: '52' },
-			simple: false,
-			resolveWithFullResponse: true,
-			timeout: 20000,
-		});
-	} catch (error) {
-		// Only the error code: the error itself holds the request options, token included.
-		return { status: 'Error', message: unreachableMessage('Haptik', origin, networkErrorCode(error)) };
-	}
-
-	const statusCode = statusOf(response);
-	// Haptik may echo the token or client ID in its refusal: the message shown has them redacted.
-	const haptikMessage = redactSecrets(parsedMessage(response.body), secretValues(data, haptikApi.credentialRules.secretFields));
+function readHaptikAnswer({ statusCode, body, origin }: ProbeAnswer): INodeCredentialTestResult {
 	if (statusCode === 401) {
+		const haptikMessage = messageFromBody(body, MESSAGE_FIELDS);
 		return {
 			status: 'Error',
 			message: `Haptik refused the Token or Client ID (HTTP 401${haptikMessage ? `: ${haptikMessage}` : ''}). Check both values.`,
@@ -127,10 +78,7 @@ export async function testHaptikCredential(
 			message: `No Haptik upload endpoint at ${origin}${UPLOAD_PATH} (HTTP 404). Check the Base URL Haptik gave you.`,
 		};
 	}
-	if ((statusCode === 400 || statusCode === 403) && isJsonObject(response.body)) {
-		return { status: 'OK', message: 'Haptik accepted the Token and Client ID' };
-	}
-	if (statusCode >= 200 && statusCode < 300) {
+	if (((statusCode === 400 || statusCode === 403) && isJsonObject(body)) || (statusCode >= 200 && statusCode < 300)) {
 		return { status: 'OK', message: 'Haptik accepted the Token and Client ID' };
 	}
 	return {
@@ -138,3 +86,17 @@ export async function testHaptikCredential(
 		message: `The server at ${origin} answered HTTP ${statusCode} without a Haptik answer. Check the Base URL Haptik gave you.`,
 	};
 }
+
+/**
+ * The credential dialog's test. Haptik has no read-only route, so it posts an upload without
+ * a file for a user that does not exist, sent as the node sends uploads (no Accept header).
+ */
+export const testHaptikCredential = credentialProbe({
+	credentialRules: haptikApi.credentialRules,
+	authenticate: new HaptikApi().authenticate,
+	request: () => ({ method: 'POST', path: UPLOAD_PATH, formData: { auth_id: PROBE_USER, business_id: '0', message_type: '52' } }),
+	url: routeUrl,
+	acceptJson: false,
+	fieldProblemMessage: haptikFieldProblem,
+	readAnswer: readHaptikAnswer,
+});

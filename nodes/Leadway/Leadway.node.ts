@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { requestOptionsProperty } from '../shared/requestOptions';
-import { routeOperations } from '../shared/router';
+import { requestOptionsProperty } from '../shared/transport';
+import { routeOperations } from '../shared/node';
 import * as conversation from './actions/conversation';
 import * as message from './actions/message';
 import { searchConversations } from './methods/listSearch';

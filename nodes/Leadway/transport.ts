@@ -1,7 +1,6 @@
-import { createApiClient } from '../shared/apiClient';
-import { credentialProbe } from '../shared/credentialProbe';
-import { fileServerTarget } from '../shared/download';
-import { messageFromBody } from '../shared/errors';
+import { LeadwayApi } from '../../credentials/LeadwayApi.credentials';
+import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
+import { apiFileDownload } from '../shared/node';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {
@@ -49,14 +48,13 @@ export const leadwayApi = createApiClient<LeadwayCredentials>({
  */
 export const testLeadwayCredential = credentialProbe({
 	credentialRules: leadwayApi.credentialRules,
+	authenticate: new LeadwayApi().authenticate,
 	pathIdFields: { locationId: 'Location ID' },
 	request: (data) => {
 		const locationId = String(data.locationId ?? '').trim();
 		return {
 			path: locationId ? `/locations/${encodeURIComponent(locationId)}` : '/conversations/search',
 			qs: locationId ? undefined : { limit: 1 },
-			// As the credential's `authenticate` sets them (LeadConnector: Bearer token and Version, API docs).
-			headers: { Authorization: `Bearer ${String(data.accessToken)}`, Version: String(data.apiVersion) },
 		};
 	},
 	fixes: {
@@ -68,10 +66,12 @@ export const testLeadwayCredential = credentialProbe({
 	errorMessage: leadwayMessage,
 });
 
-/** Where attachment bytes live: Leadway's own host (with the token) or a file host its URLs name (without). */
-export const LEADWAY_FILES = fileServerTarget(
-	'Leadway',
+/**
+ * Downloads an attachment URL into a binary field, streamed. Its bytes live on Leadway's own
+ * host (fetched with the token) or a file host its URLs name (fetched without).
+ */
+export const downloadLeadwayFile = apiFileDownload(
+	leadwayApi,
 	'leadwayApi',
 	'The attachment URL may have expired or the file was removed. Check the message in Leadway.',
-	leadwayApi.credentialRules.secretFields,
 );

@@ -1,9 +1,10 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { pathIdProblem } from '../../shared/parameters';
-import { matchesSearch } from '../../shared/resourceLocator';
-import { MAX_PAGE_SIZE, readListPage } from '../rules';
+import type { ClientRequest } from '../../shared/transport';
+import { pathIdProblem } from '../../shared/transport';
+import { FILTERED_SEARCH_PAGES, fileSearchEntry, matchesSearch, searchPages } from '../../shared/node';
+import { FILE_FIELDS, MAX_PAGE_SIZE, readInventPage } from '../helpers';
 import { inventApi } from '../transport';
 
 /** The first channel value of a kind (`email`, `phone`) a contact has. */
@@ -33,6 +34,16 @@ function organizationSegment(context: ILoadOptionsFunctions): string {
 	return encodeURIComponent(id);
 }
 
+/** Sends a list search's request with the editor's context. */
+function listSender(context: ILoadOptionsFunctions) {
+	return async (request: ClientRequest) => await inventApi.listRequest(context, request);
+}
+
+/** The page a list search starts at: the pagination token's page number, else the first. */
+function firstPage(paginationToken: string | undefined): number {
+	return Math.max(1, Number(paginationToken) || 1);
+}
+
 /**
  * "From List" of the upload's Contact ID: the contacts of the panel's organization, a page
  * of Invent's own paging (`page`, `take`) at a time. Typed text with an "@" is looked up as
@@ -43,25 +54,15 @@ export async function searchContacts(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = Math.max(1, Number(paginationToken) || 1);
-	const qs: IDataObject = { page, take: MAX_PAGE_SIZE };
+	const path = `/orgs/${organizationSegment(this)}/contacts`;
 	const text = (filter ?? '').trim();
-	if (text !== '') qs[text.includes('@') ? 'email' : 'name'] = text;
-	const response = await inventApi.listRequest(this, {
-		method: 'GET',
-		path: `/orgs/${organizationSegment(this)}/contacts`,
-		qs,
-		answer: 'list',
+	const filters: IDataObject = text === '' ? {} : { [text.includes('@') ? 'email' : 'name']: text };
+	const send = listSender(this);
+	return await searchPages(firstPage(paginationToken), 1, async (page = 1) => {
+		const { items, next } = await readInventPage(send, this.getNode(), { path, filters, page, take: MAX_PAGE_SIZE });
+		return { results: items.filter((contact) => contact?.id !== undefined && contact.id !== null).map(toListItem), next };
 	});
-	const { records: contacts, hasMore } = readListPage(this.getNode(), response, page, MAX_PAGE_SIZE);
-	return {
-		results: contacts.filter((contact) => contact?.id !== undefined && contact.id !== null).map(toListItem),
-		...(hasMore ? { paginationToken: String(page + 1) } : {}),
-	};
 }
-
-/** Invent cannot search a contact's files by name, so pages are filtered here; one search reads at most this many before it offers "more". */
-const FILE_PAGES_PER_SEARCH = 5;
 
 /** The Contact ID the panel shows, as one path segment; the files cannot be listed without one. */
 function contactSegment(context: ILoadOptionsFunctions): string {
@@ -80,15 +81,10 @@ function contactSegment(context: ILoadOptionsFunctions): string {
 	return encodeURIComponent(value);
 }
 
-function toFileListItem(file: IDataObject): INodeListSearchItems {
-	const id = String(file.id);
-	const name = typeof file.file_filename === 'string' && file.file_filename !== '' ? file.file_filename : id;
-	return { name, value: id, ...(typeof file.file_url === 'string' ? { url: file.file_url } : {}) };
-}
-
 /**
  * "From List" of Download's File: the files of the contact the panel shows, in Invent's
- * order, whose name contains the typed text. The pagination token is the next page number.
+ * order, whose name contains the typed text (Invent cannot search them by name). The
+ * pagination token is the next page number.
  */
 export async function searchContactFiles(
 	this: ILoadOptionsFunctions,
@@ -96,17 +92,12 @@ export async function searchContactFiles(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const path = `/orgs/${organizationSegment(this)}/contacts/${contactSegment(this)}/files`;
-	const results: INodeListSearchItems[] = [];
-	let page = Math.max(1, Number(paginationToken) || 1);
-	for (let pages = 1; ; pages++, page++) {
-		const response = await inventApi.listRequest(this, { method: 'GET', path, qs: { page, take: MAX_PAGE_SIZE }, answer: 'list' });
-		const { records, hasMore } = readListPage(this.getNode(), response, page, MAX_PAGE_SIZE);
-		results.push(
-			...records
-				.filter((file) => file.id !== undefined && file.id !== null && matchesSearch(String(file.file_filename ?? ''), filter))
-				.map(toFileListItem),
-		);
-		if (!hasMore) return { results };
-		if (results.length > 0 || pages >= FILE_PAGES_PER_SEARCH) return { results, paginationToken: String(page + 1) };
-	}
+	const send = listSender(this);
+	return await searchPages(firstPage(paginationToken), FILTERED_SEARCH_PAGES, async (page = 1) => {
+		const { items, next } = await readInventPage(send, this.getNode(), { path, page, take: MAX_PAGE_SIZE });
+		const results = items
+			.filter((file) => file.id !== undefined && file.id !== null && matchesSearch(String(file.file_filename ?? ''), filter))
+			.map((file) => fileSearchEntry(file, FILE_FIELDS));
+		return { results, next };
+	});
 }

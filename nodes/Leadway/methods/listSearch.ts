@@ -1,6 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { searchConversationsPage } from '../search';
+import type { ClientRequest } from '../../shared/transport';
+import { searchPages } from '../../shared/node';
+import { searchConversationsPage } from '../helpers';
 import type { LeadwayCredentials } from '../transport';
 import { leadwayApi } from '../transport';
 
@@ -15,35 +17,32 @@ async function locationIdFor(context: ILoadOptionsFunctions): Promise<string> {
 	return String(credentials.locationId ?? '').trim();
 }
 
-/** The Conversation ID picker: conversations matching the typed text, named by their contact. */
+/** A conversation as a list entry: named by its contact, described by its last message. */
+function toListItem(conversation: IDataObject): INodeListSearchItems {
+	const contact = [conversation.fullName, conversation.contactName, conversation.email, conversation.phone].find(
+		(value) => typeof value === 'string' && value.trim() !== '',
+	) as string | undefined;
+	const id = String(conversation.id);
+	return {
+		name: contact ? `${contact} (${id})` : id,
+		value: id,
+		...(typeof conversation.lastMessageBody === 'string' && conversation.lastMessageBody
+			? { description: conversation.lastMessageBody.slice(0, 100) }
+			: {}),
+	};
+}
+
+/** The Conversation ID picker: conversations matching the typed text (Leadway searches them), named by their contact. */
 export async function searchConversations(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const locationId = await locationIdFor(this);
-	const page = await searchConversationsPage(
-		this,
-		0,
-		async (request) => await leadwayApi.listRequest(this, request),
-		{ locationId, query: filter?.trim() || undefined },
-		LIST_PAGE_SIZE,
-		paginationToken,
-	);
-	return {
-		results: page.conversations.map((conversation) => {
-			const contact = [conversation.fullName, conversation.contactName, conversation.email, conversation.phone].find(
-				(value) => typeof value === 'string' && value.trim() !== '',
-			) as string | undefined;
-			const id = String(conversation.id);
-			return {
-				name: contact ? `${contact} (${id})` : id,
-				value: id,
-				...(typeof conversation.lastMessageBody === 'string' && conversation.lastMessageBody
-					? { description: conversation.lastMessageBody.slice(0, 100) }
-					: {}),
-			};
-		}),
-		paginationToken: page.next,
-	};
+	const send = async (request: ClientRequest) => await leadwayApi.listRequest(this, request);
+	const filters = { locationId, query: filter?.trim() || undefined };
+	return await searchPages<string>(paginationToken, 1, async (startAfterDate) => {
+		const page = await searchConversationsPage(this, 0, send, filters, LIST_PAGE_SIZE, startAfterDate);
+		return { results: page.conversations.map(toListItem), next: page.next };
+	});
 }

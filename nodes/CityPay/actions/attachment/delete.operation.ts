@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { getPathId } from '../../../shared/parameters';
+import { getPathId, showOnlyFor } from '../../../shared/node';
+import { isJsonObject } from '../../../shared/transport';
 import { cityPayApi } from '../../transport';
-import { attachmentLocator } from '../../rules';
+import { attachmentLocator } from '../../descriptions';
 
 export const description = showOnlyFor('attachment', 'delete', [
 	attachmentLocator('The attachment to delete. CityPay deletes the file permanently.'),
@@ -20,6 +20,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	const body = response.body;
 	// CityPay documents no response body for a delete; pass one on when it sends it.
-	const hasBody = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0;
+	const hasBody = isJsonObject(body) && Object.keys(body).length > 0;
 	return [{ json: hasBody ? (body as IDataObject) : { id: decodeURIComponent(attachmentId), deleted: true } }];
 }

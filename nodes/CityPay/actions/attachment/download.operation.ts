@@ -1,11 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { outputBinaryField, showOnlyFor } from '../../../shared/description';
-import { isGenericMimeType } from '../../../shared/mime';
-import { getOutputBinaryField, getPathId } from '../../../shared/parameters';
+import { downloadListedFile, getOutputBinaryField, getPathId, outputBinaryField, showOnlyFor } from '../../../shared/node';
+import { attachmentLocator } from '../../descriptions';
+import { ATTACHMENT_FIELDS } from '../../helpers';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';
-import { attachmentLocator } from '../../rules';
 
 const properties: INodeProperties[] = [
 	attachmentLocator('The attachment to download'),
@@ -20,21 +18,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const response = await cityPayApi.request(this, itemIndex, { method: 'GET', path: `/attachments/${attachmentId}` });
 	const attachment = response.body as IDataObject;
-	const fileUrl = attachment.file_url;
-	if (typeof fileUrl !== 'string' || fileUrl.trim() === '') {
-		throw new NodeOperationError(this.getNode(), `CityPay sent no file URL for attachment "${decodeURIComponent(attachmentId)}" on item ${itemIndex}`, {
-			itemIndex,
-			description: 'The attachment has no file to download. Check it in CityPay, or upload the file again.',
-		});
-	}
-
-	const binary = await downloadAttachmentFile(this, itemIndex, fileUrl.trim(), {
-		fileName: typeof attachment.filename === 'string' ? attachment.filename.trim() : undefined,
-		// A generic type (binary/octet-stream) names no type: the file name decides instead.
-		mimeType:
-			typeof attachment.file_type === 'string' && !isGenericMimeType(attachment.file_type)
-				? attachment.file_type.trim()
-				: undefined,
+	return await downloadListedFile(this, itemIndex, attachment, {
+		fields: ATTACHMENT_FIELDS,
+		download: downloadAttachmentFile,
+		propertyName,
+		noUrl: {
+			problem: `CityPay sent no file URL for attachment "${decodeURIComponent(attachmentId)}"`,
+			fix: 'The attachment has no file to download. Check it in CityPay, or upload the file again.',
+		},
 	});
-	return [{ json: attachment, binary: { [propertyName]: binary } }];
 }

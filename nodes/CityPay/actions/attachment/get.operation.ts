@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { getPathId } from '../../../shared/parameters';
+import { getPathId, showOnlyFor } from '../../../shared/node';
 import { cityPayApi } from '../../transport';
-import { attachmentLocator } from '../../rules';
+import { attachmentLocator } from '../../descriptions';
 
 export const description = showOnlyFor('attachment', 'get', [
 	attachmentLocator('The attachment to get'),

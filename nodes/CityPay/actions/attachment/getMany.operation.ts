@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { readAttachments } from '../../transport';
+import { getLimit, returnAllAndLimit, showOnlyFor, textParameter } from '../../../shared/node';
+import { readAttachments } from '../../helpers';
 
 const properties: INodeProperties[] = [
 	{
@@ -18,9 +18,8 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('attachment', 'getMany', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	const limit = getLimit(this, itemIndex);
+	const conversationId = textParameter(this, 'conversationId', itemIndex);
 	const attachments = await readAttachments(this, itemIndex, conversationId, limit);
 	return attachments.map((attachment) => ({ json: attachment }));
 }

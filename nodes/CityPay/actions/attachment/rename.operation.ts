@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { fileNameProblem, MAX_FILE_NAME_BYTES } from '../../../shared/fileRules';
-import { getPathId } from '../../../shared/parameters';
+import { getPathId, showOnlyFor, textParameter } from '../../../shared/node';
+import { MAX_FILE_NAME_BYTES, fileNameProblem } from '../../../shared/binary';
+import { itemError } from '../../../shared/transport';
 import { cityPayApi } from '../../transport';
-import { attachmentLocator } from '../../rules';
+import { attachmentLocator } from '../../descriptions';
 
 const properties: INodeProperties[] = [
 	attachmentLocator('The attachment to rename'),
@@ -25,21 +24,18 @@ export const description = showOnlyFor('attachment', 'rename', properties);
 export const changesDataIn = 'CityPay';
 
 function getNewFileName(context: IExecuteFunctions, itemIndex: number): string {
-	const fileName = String(context.getNodeParameter('fileName', itemIndex, '') ?? '').trim();
+	const fileName = textParameter(context, 'fileName', itemIndex);
 	const problem = fileNameProblem(fileName);
 	if (!problem) return fileName;
 	// Control characters are shown as escapes, so the message stays on one line.
 	const shown = fileName.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, (character) => JSON.stringify(character).slice(1, -1));
-	throw new NodeOperationError(
+	throw itemError(
 		context.getNode(),
-		`New File Name${fileName === '' ? '' : ` "${shown}"`} ${problem} on item ${itemIndex}`,
-		{
-			itemIndex,
-			description:
-				fileName === ''
-					? 'Enter the name to give the file, for example invoice.pdf.'
-					: `Enter a file name only, on one line, of at most ${MAX_FILE_NAME_BYTES} bytes and without "/" or "\\" (CityPay renames the file, it does not move it), for example invoice.pdf.`,
-		},
+		itemIndex,
+		`New File Name${fileName === '' ? '' : ` "${shown}"`} ${problem}`,
+		fileName === ''
+			? 'Enter the name to give the file, for example invoice.pdf.'
+			: `Enter a file name only, on one line, of at most ${MAX_FILE_NAME_BYTES} bytes and without "/" or "\\" (CityPay renames the file, it does not move it), for example invoice.pdf.`,
 	);
 }
 

@@ -3,16 +3,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import {
 	fileNameOption,
 	fileUrlProperty,
+	ifFileExistsOf,
+	ifFileExistsOption,
 	inputBinaryField,
 	inputTypeProperty,
 	mimeTypeOption,
 	optionsCollection,
 	showOnlyFor,
-} from '../../../shared/description';
-import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
-import type { MultipartField } from '../../../shared/multipart';
-import { sendInputFile } from '../../../shared/urlInput';
-import { attachmentsPlace, cityPayApi } from '../../transport';
+	textParameter,
+	uploadUnlessExists,
+} from '../../../shared/node';
+import type { MultipartField } from '../../../shared/binary';
+import { multipartBody, sendInputFile } from '../../../shared/binary';
+import { attachmentsPlace } from '../../helpers';
+import { cityPayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	inputTypeProperty('CityPay'),
@@ -40,7 +44,7 @@ export const description = showOnlyFor('attachment', 'upload', properties);
 export const changesDataIn = 'CityPay';
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const conversationId = String(this.getNodeParameter('conversationId', itemIndex, '') ?? '').trim();
+	const conversationId = textParameter(this, 'conversationId', itemIndex);
 	// CityPay: the conversation, when given, goes first as the `conversation_id` field, as Get Many filters by it.
 	const fields: MultipartField[] = conversationId === '' ? [] : [['conversation_id', conversationId]];
 	const ifFileExists = ifFileExistsOf(this.getNodeParameter('options', itemIndex, {}) as IDataObject);
@@ -51,7 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const response = await cityPayApi.request(this, itemIndex, {
 				method: 'POST',
 				path: '/attachments',
-				multipart: { fields, files: [{ fieldName: 'file', file }] },
+				streamed: multipartBody(fields, [{ fieldName: 'file', file }]),
 				ifUnsure: {
 					outcome: 'The file may or may not have arrived in CityPay',
 					check: 'Check the attachments in CityPay (Get Many) before running this item again, so the file is not stored twice.',

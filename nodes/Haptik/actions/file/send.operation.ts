@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadFile } from '../../../shared/binaryInput';
+import type { MultipartField, UploadFile } from '../../../shared/binary';
 import {
 	fileNameOption,
 	fileUrlProperty,
@@ -9,13 +8,15 @@ import {
 	inputTypeProperty,
 	mimeTypeOption,
 	optionsCollection,
+	requiredTextParameter,
 	showOnlyFor,
-} from '../../../shared/description';
-import type { MultipartField } from '../../../shared/multipart';
-import { sendInputFile } from '../../../shared/urlInput';
+	textParameter,
+} from '../../../shared/node';
+import { multipartBody, sendInputFile } from '../../../shared/binary';
+import { itemError } from '../../../shared/transport';
 import type { AcceptedFile, MessageTypeChoice } from '../../rules';
-import { acceptFile, HAPTIK_FILE_RULES, messageTypeFor } from '../../rules';
-import { haptikApi, UPLOAD_PATH } from '../../transport';
+import { HAPTIK_FILE_RULES, acceptFile, messageTypeFor } from '../../rules';
+import { UPLOAD_PATH, haptikApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,32 +76,27 @@ export const description = showOnlyFor('file', 'send', properties);
 
 export const changesDataIn = 'Haptik';
 
-function getAuthId(context: IExecuteFunctions, itemIndex: number): string {
-	const authId = String(context.getNodeParameter('authId', itemIndex, '') ?? '').trim();
-	if (authId === '') {
-		throw new NodeOperationError(context.getNode(), `User Auth ID is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: "Enter the user's ID in your system, or map it from a previous node with an expression.",
-		});
-	}
-	return authId;
-}
-
 function getBusinessId(context: IExecuteFunctions, itemIndex: number): string {
-	const businessId = String(context.getNodeParameter('businessId', itemIndex, '') ?? '').trim();
+	const businessId = textParameter(context, 'businessId', itemIndex);
 	// Haptik: business_id is a numeric identifier of the channel or queue (API docs).
 	if (!/^\d+$/.test(businessId)) {
 		const shown = businessId === '' ? 'empty' : `"${businessId.slice(0, 60)}", which is not a number`;
-		throw new NodeOperationError(context.getNode(), `Business ID is ${shown} on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description: 'Enter the numeric ID of the Haptik channel or queue (digits only, for example 1234).',
-		});
+			`Business ID is ${shown}`,
+			'Enter the numeric ID of the Haptik channel or queue (digits only, for example 1234).',
+		);
 	}
 	return businessId;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const authId = getAuthId(this, itemIndex);
+	const authId = requiredTextParameter(this, itemIndex, {
+		name: 'authId',
+		displayName: 'User Auth ID',
+		fix: "Enter the user's ID in your system, or map it from a previous node with an expression.",
+	});
 	const businessId = getBusinessId(this, itemIndex);
 	const choice = this.getNodeParameter('messageType', itemIndex, 'auto') as MessageTypeChoice;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -126,7 +122,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const response = await haptikApi.request(this, itemIndex, {
 			method: 'POST',
 			path: UPLOAD_PATH,
-			multipart: { fields, files },
+			streamed: multipartBody(fields, files),
 			ifUnsure: {
 				outcome: 'The file may or may not have reached the Haptik conversation',
 				check: "Check the user's conversation in Haptik before running this item again, so the file is not sent twice.",

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { splitList } from '../../../shared/parameters';
-import { organizationIdProperty, organizationPath } from '../../rules';
+import { showOnlyFor, splitList } from '../../../shared/node';
+import { itemError } from '../../../shared/transport';
+import { organizationIdProperty } from '../../descriptions';
+import { organizationPath } from '../../helpers';
 import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -77,10 +77,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (text !== '') channel[key] = text;
 	}
 	if (Object.keys(channel).length === 0) {
-		throw new NodeOperationError(this.getNode(), `Channel Fields are empty on item ${itemIndex}`, {
+		throw itemError(
+			this.getNode(),
 			itemIndex,
-			description: 'Add at least one channel field (Name, Email, Phone, User ID or External Contact ID) so the contact can be found again.',
-		});
+			'Channel Fields are empty',
+			'Add at least one channel field (Name, Email, Phone, User ID or External Contact ID) so the contact can be found again.',
+		);
 	}
 
 	const body: IDataObject = { channel };

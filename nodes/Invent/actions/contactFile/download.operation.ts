@@ -1,12 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { outputBinaryField, showOnlyFor } from '../../../shared/description';
-import { isGenericMimeType } from '../../../shared/mime';
-import { getOutputBinaryField, getPathId, parseHttpUrl } from '../../../shared/parameters';
-import { resourceLocatorProperty } from '../../../shared/resourceLocator';
-import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
-import { downloadContactFile, readContactFiles } from '../../transport';
+import {
+	downloadListedFile,
+	getOutputBinaryField,
+	getPathId,
+	nonEmpty,
+	outputBinaryField,
+	resourceLocatorProperty,
+	showOnlyFor,
+} from '../../../shared/node';
+import { itemError, parseHttpUrl } from '../../../shared/transport';
+import { contactLocator, organizationIdProperty } from '../../descriptions';
+import { FILE_FIELDS, contactFilesOf, readInventList } from '../../helpers';
+import { downloadContactFile } from '../../transport';
 
 const properties: INodeProperties[] = [
 	organizationIdProperty,
@@ -32,18 +38,17 @@ function getWantedFile(context: IExecuteFunctions, itemIndex: number): { by: 'id
 	const locator = raw !== null && typeof raw === 'object' ? (raw as IDataObject) : { mode: 'id', value: raw };
 	const value = String(locator.value ?? '').trim();
 	const by = locator.mode === 'url' ? 'url' : 'id';
-	if (value === '') {
-		throw new NodeOperationError(context.getNode(), `File is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: "Pick the file From List, enter its ID, or map its file_url By URL from a previous node.",
-		});
-	}
+	nonEmpty(context, itemIndex, value, {
+		displayName: 'File',
+		fix: 'Pick the file From List, enter its ID, or map its file_url By URL from a previous node.',
+	});
 	if (by === 'url' && !parseHttpUrl(value)) {
-		throw new NodeOperationError(context.getNode(), `File "${value.slice(0, 100)}" is not an http(s) URL on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description:
-				'By URL takes the file_url of a file of the contact, for example from Contact File → Get Many or Upload: a full URL starting with https://.',
-		});
+			`File "${value.slice(0, 100)}" is not an http(s) URL`,
+			'By URL takes the file_url of a file of the contact, for example from Contact File → Get Many or Upload: a full URL starting with https://.',
+		);
 	}
 	return { by, value };
 }
@@ -54,35 +59,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const propertyName = getOutputBinaryField(this, itemIndex);
 
 	// Invent has no route for one file: it is found in the contact's list, which stops once it is.
-	const contact = decodeURIComponent(contactId);
-	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const [file] = await readContactFiles(this, itemIndex, { path, contactId: contact }, 1, (record) =>
-		wanted.by === 'id' ? String(record.id) === wanted.value : record.file_url === wanted.value,
-	);
+	const contact = contactFilesOf(this, itemIndex, contactId);
+	const [file] = await readInventList(this, itemIndex, 1, {
+		path: contact.path,
+		noun: 'files',
+		matches: (record) => (wanted.by === 'id' ? String(record.id) === wanted.value : record.file_url === wanted.value),
+	});
 	if (!file) {
-		throw new NodeOperationError(
+		throw itemError(
 			this.getNode(),
-			`File "${wanted.value.slice(0, 100)}" is not among the files of contact "${contact}" on item ${itemIndex}`,
-			{
-				itemIndex,
-				description:
-					"Check File and Contact ID: pick the file From List, or list the contact's files with Contact File → Get Many to find it.",
-			},
+			itemIndex,
+			`File "${wanted.value.slice(0, 100)}" is not among the files of contact "${contact.contactId}"`,
+			"Check File and Contact ID: pick the file From List, or list the contact's files with Contact File → Get Many to find it.",
 		);
 	}
-	const fileUrl = typeof file.file_url === 'string' ? file.file_url.trim() : '';
-	if (fileUrl === '') {
-		throw new NodeOperationError(this.getNode(), `Invent sent no file URL for file "${String(file.id)}" on item ${itemIndex}`, {
-			itemIndex,
-			description: 'The file has nothing to download. Check it in Invent, or upload it again.',
-		});
-	}
-
-	const binary = await downloadContactFile(this, itemIndex, fileUrl, {
-		fileName: typeof file.file_filename === 'string' ? file.file_filename.trim() : undefined,
-		// A generic type (binary/octet-stream) names no type: the file name decides instead.
-		mimeType:
-			typeof file.file_mimetype === 'string' && !isGenericMimeType(file.file_mimetype) ? file.file_mimetype.trim() : undefined,
+	return await downloadListedFile(this, itemIndex, file, {
+		fields: FILE_FIELDS,
+		download: downloadContactFile,
+		propertyName,
+		noUrl: {
+			problem: `Invent sent no file URL for file "${String(file.id)}"`,
+			fix: 'The file has nothing to download. Check it in Invent, or upload it again.',
+		},
 	});
-	return [{ json: file, binary: { [propertyName]: binary } }];
 }

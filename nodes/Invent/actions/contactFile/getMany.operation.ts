@@ -1,54 +1,46 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { getPathId } from '../../../shared/parameters';
-import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
-import { readContactFiles } from '../../transport';
+import { filtersCollection, getLimit, getPathId, returnAllAndLimit, showOnlyFor } from '../../../shared/node';
+import { contactLocator, organizationIdProperty } from '../../descriptions';
+import { contactFilesOf, readInventList } from '../../helpers';
 
 const properties: INodeProperties[] = [
 	organizationIdProperty,
 	contactLocator('The Invent contact whose files to list'),
 	...returnAllAndLimit,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add filter',
-		default: {},
-		// Invent's page names these filters but not their parameters: applied here, over what Invent returns.
-		options: [
-			{
-				displayName: 'File Name Contains',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'invoice',
-				description:
-					'Only files whose name contains this text, ignoring case. Applied by n8n to the files Invent returns, so every page is read until the Limit is reached.',
-			},
-			{
-				displayName: 'MIME Type',
-				name: 'mimeType',
-				type: 'string',
-				default: '',
-				placeholder: 'image/',
-				description:
-					'Only files whose MIME type starts with this text, for example image/ or application/pdf. Applied by n8n to the files Invent returns.',
-			},
-			{
-				displayName: 'Source',
-				name: 'source',
-				type: 'multiOptions',
-				default: [],
-				description: 'Only files that came from these sources. Applied by n8n to the files Invent returns.',
-				options: [
-					{ name: 'Chat', value: 'chat', description: 'Files sent in a chat with the contact' },
-					{ name: 'Direct Upload', value: 'direct', description: 'Files uploaded to the contact' },
-					{ name: 'Note', value: 'note', description: 'Files attached to a note on the contact' },
-				],
-			},
-		],
-	},
+	// Invent's page names these filters but not their parameters: applied here, over what Invent returns.
+	filtersCollection([
+		{
+			displayName: 'File Name Contains',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			placeholder: 'invoice',
+			description:
+				'Only files whose name contains this text, ignoring case. Applied by n8n to the files Invent returns, so every page is read until the Limit is reached.',
+		},
+		{
+			displayName: 'MIME Type',
+			name: 'mimeType',
+			type: 'string',
+			default: '',
+			placeholder: 'image/',
+			description:
+				'Only files whose MIME type starts with this text, for example image/ or application/pdf. Applied by n8n to the files Invent returns.',
+		},
+		{
+			displayName: 'Source',
+			name: 'source',
+			type: 'multiOptions',
+			default: [],
+			description: 'Only files that came from these sources. Applied by n8n to the files Invent returns.',
+			options: [
+				{ name: 'Chat', value: 'chat', description: 'Files sent in a chat with the contact' },
+				{ name: 'Direct Upload', value: 'direct', description: 'Files uploaded to the contact' },
+				{ name: 'Note', value: 'note', description: 'Files attached to a note on the contact' },
+			],
+		},
+	]),
 ];
 
 export const description = showOnlyFor('contactFile', 'getMany', properties);
@@ -67,16 +59,9 @@ function fileFilter(filters: IDataObject): ((file: IDataObject) => boolean) | un
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const contactId = getPathId(this, 'contactId', 'Contact ID', itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const files = await readContactFiles(
-		this,
-		itemIndex,
-		{ path, contactId: decodeURIComponent(contactId) },
-		limit,
-		fileFilter(filters),
-	);
+	const { path } = contactFilesOf(this, itemIndex, contactId);
+	const files = await readInventList(this, itemIndex, limit, { path, noun: 'files', matches: fileFilter(filters) });
 	return files.map((file) => ({ json: file }));
 }

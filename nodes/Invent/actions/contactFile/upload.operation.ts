@@ -1,35 +1,34 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { readInputBinaryFile } from '../../../shared/binaryInput';
-import { fileNameOption, inputBinaryField, mimeTypeOption, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { ifFileExistsOf, ifFileExistsOption, uploadUnlessExists } from '../../../shared/existingFiles';
-import type { FileToSend } from '../../../shared/existingFiles';
-import { assertFileAllowed } from '../../../shared/fileRules';
-import type { JsonFileBody } from '../../../shared/jsonFileBody';
-import { jsonFileBody } from '../../../shared/jsonFileBody';
-import { getPathId, isHttpUrl, splitList } from '../../../shared/parameters';
-import { contactLocator, organizationIdProperty, organizationPath } from '../../rules';
-import { contactFilesPlace, inventApi } from '../../transport';
-
-/** Invent: `allowed_types` holds at most 255 entries of at most 255 characters (API docs). */
-const MAX_ALLOWED_TYPES = 255;
-const MAX_ALLOWED_TYPE_LENGTH = 255;
-const MIME_PATTERN = /^(\*|[\w.+-]+)\/(\*|[\w.+-]+)$/;
+import { assertFileAllowed, jsonFileBody, jsonFileRequestBody, readInputBinaryFile } from '../../../shared/binary';
+import {
+	fileNameOption,
+	getPathId,
+	ifFileExistsOf,
+	ifFileExistsOption,
+	inputBinaryField,
+	inputTypeProperty,
+	mimeTypeOption,
+	optionsCollection,
+	showOnlyFor,
+	splitList,
+	uploadUnlessExists,
+} from '../../../shared/node';
+import type { FileToSend } from '../../../shared/node';
+import type { JsonFileBody } from '../../../shared/binary';
+import { isHttpUrl, itemError } from '../../../shared/transport';
+import { contactLocator, organizationIdProperty } from '../../descriptions';
+import { contactFilesOf, contactFilesPlace } from '../../helpers';
+import { MAX_ALLOWED_TYPES, MAX_ALLOWED_TYPE_LENGTH, MIME_PATTERN } from '../../rules';
+import { inventApi } from '../../transport';
 
 const properties: INodeProperties[] = [
 	organizationIdProperty,
 	contactLocator('The Invent contact to attach the file to'),
-	{
-		displayName: 'Input Type',
-		name: 'inputType',
-		type: 'options',
-		options: [
-			{ name: 'Binary File', value: 'binary', description: 'Send a file from the input item' },
-			{ name: 'URL', value: 'url', description: 'Let Invent fetch the file from a public URL' },
-		],
-		default: 'binary',
-	},
+	inputTypeProperty('Invent', {
+		binary: 'Send a file from the input item',
+		url: 'Let Invent fetch the file from a public URL',
+	}),
 	{
 		...inputBinaryField('The name of the input binary field containing the file to be uploaded'),
 		displayOptions: { show: { inputType: ['binary'] } },
@@ -74,13 +73,14 @@ function getAllowedTypes(context: IExecuteFunctions, itemIndex: number, value: u
 		(type) => type.length > MAX_ALLOWED_TYPE_LENGTH || !MIME_PATTERN.test(type),
 	);
 	if (invalid !== undefined || allowedTypes.length > MAX_ALLOWED_TYPES) {
-		throw new NodeOperationError(context.getNode(), `Allowed MIME Types is not valid on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description:
-				invalid !== undefined
-					? `"${invalid.slice(0, 60)}" is not a MIME pattern. Use entries like image/*, application/pdf or */*, at most ${MAX_ALLOWED_TYPE_LENGTH} characters each.`
-					: `Invent accepts at most ${MAX_ALLOWED_TYPES} entries; ${allowedTypes.length} were given.`,
-		});
+			'Allowed MIME Types is not valid',
+			invalid !== undefined
+				? `"${invalid.slice(0, 60)}" is not a MIME pattern. Use entries like image/*, application/pdf or */*, at most ${MAX_ALLOWED_TYPE_LENGTH} characters each.`
+				: `Invent accepts at most ${MAX_ALLOWED_TYPES} entries; ${allowedTypes.length} were given.`,
+		);
 	}
 	return allowedTypes;
 }
@@ -88,10 +88,12 @@ function getAllowedTypes(context: IExecuteFunctions, itemIndex: number, value: u
 function getFileUrl(context: IExecuteFunctions, itemIndex: number): string {
 	const fileUrl = (context.getNodeParameter('fileUrl', itemIndex, '') as string).trim();
 	if (!isHttpUrl(fileUrl)) {
-		throw new NodeOperationError(context.getNode(), `File URL is not a valid http(s) URL on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description: `Enter a full public URL starting with https:// (got "${fileUrl.slice(0, 100)}").`,
-		});
+			'File URL is not a valid http(s) URL',
+			`Enter a full public URL starting with https:// (got "${fileUrl.slice(0, 100)}").`,
+		);
 	}
 	return fileUrl;
 }
@@ -121,14 +123,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		toSend = { fileName: file.fileName, size: file.size };
 	}
 
-	const path = `${organizationPath(this, itemIndex)}/contacts/${contactId}/files`;
-	const place = () => contactFilesPlace(this, itemIndex, { path, contactId: decodeURIComponent(contactId) });
+	const files = contactFilesOf(this, itemIndex, contactId);
+	const place = () => contactFilesPlace(this, itemIndex, files);
 	return await uploadUnlessExists(this, itemIndex, { ifFileExists: ifFileExistsOf(options), file: toSend, place }, async () => {
 		const response = await inventApi.request(this, itemIndex, {
 			method: 'POST',
-			path,
+			path: files.path,
 			body,
-			jsonFile,
+			streamed: jsonFile && jsonFileRequestBody(jsonFile),
 			ifUnsure: {
 				outcome: 'The file may or may not have arrived in Invent',
 				check: "Check the contact's files in Invent before running this item again, so the file is not attached twice.",

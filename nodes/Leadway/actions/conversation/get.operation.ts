@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { showOnlyFor } from '../../../shared/description';
-import { getPathId } from '../../../shared/parameters';
-import { conversationLocator } from '../../fields';
+import { getPathId, showOnlyFor } from '../../../shared/node';
+import { conversationLocator } from '../../descriptions';
 import { leadwayApi } from '../../transport';
 
 const properties: INodeProperties[] = [conversationLocator('ID of the conversation to get, e.g. ve9EPM428h8vShlRW1KT. Pick it from the list, or map it from Conversation > Get Many.', true)];

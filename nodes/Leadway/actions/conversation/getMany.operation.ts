@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { readPages } from '../../../shared/paging';
-import { locationIdProperty, resolveLocationId, textParameter } from '../../fields';
-import { MAX_SEARCH_PAGE_SIZE, searchConversationsPage } from '../../search';
+import { getLimit, readPages, returnAllAndLimit, showOnlyFor, textParameter } from '../../../shared/node';
+import { locationIdProperty } from '../../descriptions';
+import { MAX_SEARCH_PAGE_SIZE, resolveLocationId, searchConversationsPage } from '../../helpers';
 import { leadwayApi } from '../../transport';
 
 const properties: INodeProperties[] = [
@@ -45,8 +44,7 @@ const properties: INodeProperties[] = [
 export const description = showOnlyFor('conversation', 'getMany', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit(this, itemIndex);
 	const leadway = await leadwayApi.session(this, itemIndex);
 	const filters = {
 		locationId: resolveLocationId(this, itemIndex, leadway.credentials, textParameter(this, 'locationId', itemIndex)),

@@ -1,19 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { inputTypeProperty, optionsCollection, showOnlyFor } from '../../../shared/description';
-import { conversationIdParameter, conversationLocator, locationIdProperty, resolveLocationId, textParameter } from '../../fields';
-import type { UploadTarget } from '../../files';
+import { inputTypeProperty, optionsCollection, showOnlyFor, textParameter } from '../../../shared/node';
+import { itemError } from '../../../shared/transport';
 import {
 	attachmentUrlsOption,
+	conversationLocator,
 	filesFromProperty,
 	filesMimeTypeOption,
 	inputBinaryFieldsProperty,
+	locationIdProperty,
+} from '../../descriptions';
+import type { UploadTarget } from '../../helpers';
+import {
+	conversationIdParameter,
+	mergeUploadAnswers,
 	readAttachmentUrls,
-	readFiles,
-	uploadFiles,
-} from '../../files';
-import { assertFilesAllowed, mergeUploadAnswers } from '../../rules';
+	resolveLocationId,
+	uploadItemFiles,
+} from '../../helpers';
 import type { LeadwayCredentials } from '../../transport';
 import { leadwayApi } from '../../transport';
 
@@ -84,10 +88,12 @@ function getConversation(context: IExecuteFunctions, itemIndex: number): Pick<Up
 	const contactId = textParameter(context, 'contactId', itemIndex);
 	// Leadway: one of conversationId or contactId must be given (API docs).
 	if (conversationId === '' && contactId === '') {
-		throw new NodeOperationError(context.getNode(), `Conversation ID and Contact ID are both empty on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description: 'Leadway needs to know where the files go: enter a Conversation ID, a Contact ID, or both.',
-		});
+			'Conversation ID and Contact ID are both empty',
+			'Leadway needs to know where the files go: enter a Conversation ID, a Contact ID, or both.',
+		);
 	}
 	return { conversationId, contactId };
 }
@@ -114,12 +120,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const leadway = await leadwayApi.session(this, itemIndex);
 	const target = getUploadTarget(this, itemIndex, leadway.credentials, conversation);
 
-	const files = await readFiles(this, itemIndex);
-	try {
-		assertFilesAllowed(this.getNode(), itemIndex, files, target.isGroupSms);
-		const answers = await uploadFiles(this, itemIndex, leadway, target, files);
-		return [{ json: mergeUploadAnswers(answers) }];
-	} finally {
-		for (const file of files) file.release?.();
-	}
+	const answers = await uploadItemFiles(this, itemIndex, leadway, target.isGroupSms, () => target);
+	return [{ json: mergeUploadAnswers(answers) }];
 }

@@ -1,14 +1,17 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, returnAllAndLimit, showOnlyFor } from '../../../shared/description';
-import { downloadToBinary } from '../../../shared/download';
-import { readPages } from '../../../shared/paging';
-import { nonObjectEntry, unexpectedAnswerError } from '../../../shared/errors';
-import { getPathId } from '../../../shared/parameters';
-import type { ApiResponse } from '../../../shared/request';
-import { conversationLocator } from '../../fields';
-import { LEADWAY_FILES, leadwayApi } from '../../transport';
+import {
+	getLimit,
+	getPathId,
+	optionsCollection,
+	readAnswerList,
+	readPages,
+	returnAllAndLimit,
+	showOnlyFor,
+} from '../../../shared/node';
+import type { ApiResponse } from '../../../shared/transport';
+import { conversationLocator } from '../../descriptions';
+import { downloadLeadwayFile, leadwayApi } from '../../transport';
 
 /** Leadway: at most 100 messages per page (API docs: treat 100 as the maximum). */
 const MAX_PAGE_SIZE = 100;
@@ -48,25 +51,18 @@ function readPage(context: IExecuteFunctions, itemIndex: number, response: ApiRe
 	let page = (response.body ?? {}) as IDataObject;
 	const inner = page.messages as IDataObject | undefined;
 	if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) page = inner;
-	if (!Array.isArray(page.messages)) {
-		throw new NodeOperationError(context.getNode(), `Leadway sent a message list without "messages" on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Check that the Base URL in the Leadway credential points at the Leadway API.',
-		});
-	}
-	const entry = nonObjectEntry(page.messages);
-	if (entry !== undefined) {
-		const request = { apiName: 'Leadway', method: 'GET' as const, itemIndex };
-		throw unexpectedAnswerError(context.getNode(), request, response.statusCode, `a "messages" list whose ${entry}`, 'list');
-	}
+	const messages = readAnswerList(
+		context.getNode(),
+		{ apiName: 'Leadway', key: 'messages', answerName: 'message list' },
+		{ statusCode: response.statusCode, body: page, itemIndex },
+	);
 	const lastMessageId = typeof page.lastMessageId === 'string' && page.lastMessageId !== '' ? page.lastMessageId : undefined;
-	return { messages: page.messages as IDataObject[], lastMessageId, nextPage: page.nextPage === true };
+	return { messages, lastMessageId, nextPage: page.nextPage === true };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const conversationId = getPathId(this, 'conversationId', 'Conversation ID', itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const leadway = await leadwayApi.session(this, itemIndex);
 
@@ -86,14 +82,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	if (options.downloadAttachments !== true) return messages.map((message) => ({ json: message }));
 	const prefix = String(options.attachmentPrefix ?? 'attachment_').trim() || 'attachment_';
-	const source = { files: LEADWAY_FILES, baseUrl: leadway.credentials.baseUrl, policy: leadway.policy };
 	const items: INodeExecutionData[] = [];
 	for (const message of messages) {
 		const urls = Array.isArray(message.attachments) ? message.attachments.filter((url) => typeof url === 'string') : [];
 		const binary: Record<string, IBinaryData> = {};
 		// One at a time: each file streams into binary data before the next starts.
 		for (const [index, url] of (urls as string[]).entries()) {
-			binary[`${prefix}${index}`] = await downloadToBinary(this, itemIndex, source, url);
+			binary[`${prefix}${index}`] = await downloadLeadwayFile(this, itemIndex, url);
 		}
 		items.push({ json: message, ...(urls.length > 0 ? { binary } : {}) });
 	}

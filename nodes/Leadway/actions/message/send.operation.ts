@@ -1,23 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { optionsCollection, showOnlyFor } from '../../../shared/description';
-import { splitList } from '../../../shared/parameters';
-import { resolveLocationId, textParameter } from '../../fields';
-import {
-	attachmentUrlsOption,
-	filesFromProperty,
-	filesMimeTypeOption,
-	inputBinaryFieldsProperty,
-	readAttachmentUrls,
-	readFiles,
-	uploadFiles,
-} from '../../files';
-import type { UploadedFile } from '../../rules';
-import { assertFilesAllowed, LEADWAY_MESSAGE_TYPES, withUploadedUrls } from '../../rules';
+import { optionsCollection, requiredTextParameter, showOnlyFor, splitList, textParameter } from '../../../shared/node';
+import { itemError } from '../../../shared/transport';
+import { attachmentUrlsOption, filesFromProperty, filesMimeTypeOption, inputBinaryFieldsProperty } from '../../descriptions';
+import type { UploadedFile } from '../../helpers';
+import { readAttachmentUrls, resolveLocationId, uploadItemFiles, withUploadedUrls } from '../../helpers';
 import { leadwayApi } from '../../transport';
 
 const SEND_PATH = '/conversations/messages';
+
+/** Leadway: message channels of `POST /conversations/messages` (API docs). */
+const MESSAGE_TYPES = ['SMS', 'Email', 'WhatsApp', 'IG', 'FB', 'Custom', 'Live_Chat', 'RCS', 'TIKTOK'];
 
 const properties: INodeProperties[] = [
 	{
@@ -204,20 +197,19 @@ function scheduledTimestamp(context: IExecuteFunctions, itemIndex: number, value
 		instant = hasZone || !Number.isFinite(asUtc) ? asUtc : asUtc - zoneOffsetMs(context.getTimezone(), asUtc);
 	}
 	if (!Number.isFinite(instant)) {
-		throw new NodeOperationError(context.getNode(), `Scheduled Time is not a date on item ${itemIndex}`, {
+		throw itemError(
+			context.getNode(),
 			itemIndex,
-			description: `Enter a date and time such as 2026-03-01T09:00:00Z (got "${String(value).slice(0, 60)}").`,
-		});
+			'Scheduled Time is not a date',
+			`Enter a date and time such as 2026-03-01T09:00:00Z (got "${String(value).slice(0, 60)}").`,
+		);
 	}
 	return Math.floor(instant / 1000);
 }
 
 function assertMessageType(context: IExecuteFunctions, itemIndex: number, type: string): void {
-	if (!LEADWAY_MESSAGE_TYPES.includes(type)) {
-		throw new NodeOperationError(context.getNode(), `Type "${type}" is not a Leadway message type on item ${itemIndex}`, {
-			itemIndex,
-			description: `Choose one of: ${LEADWAY_MESSAGE_TYPES.join(', ')}.`,
-		});
+	if (!MESSAGE_TYPES.includes(type)) {
+		throw itemError(context.getNode(), itemIndex, `Type "${type}" is not a Leadway message type`, `Choose one of: ${MESSAGE_TYPES.join(', ')}.`);
 	}
 }
 
@@ -225,13 +217,11 @@ function assertMessageType(context: IExecuteFunctions, itemIndex: number, type: 
 function messageBody(context: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
 	const type = String(context.getNodeParameter('type', itemIndex, 'SMS'));
 	assertMessageType(context, itemIndex, type);
-	const contactId = textParameter(context, 'contactId', itemIndex);
-	if (contactId === '') {
-		throw new NodeOperationError(context.getNode(), `Contact ID is empty on item ${itemIndex}`, {
-			itemIndex,
-			description: 'Enter the ID of the Leadway contact to send to, or map it from a previous node with an expression.',
-		});
-	}
+	const contactId = requiredTextParameter(context, itemIndex, {
+		name: 'contactId',
+		displayName: 'Contact ID',
+		fix: 'Enter the ID of the Leadway contact to send to, or map it from a previous node with an expression.',
+	});
 	const body: IDataObject = { type, contactId };
 	const message = String(context.getNodeParameter('message', itemIndex, '') ?? '');
 	if (message.trim() !== '') body.message = message;
@@ -259,20 +249,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body = messageBody(this, itemIndex, options);
 	const extraUrls = readAttachmentUrls(this, itemIndex, options.attachmentUrls);
 	const leadway = await leadwayApi.session(this, itemIndex);
-	const files = await readFiles(this, itemIndex);
-	let uploaded: UploadedFile[] = [];
-	try {
-		assertFilesAllowed(this.getNode(), itemIndex, files, false);
-		// The files are uploaded to the contact's conversation first; their URLs go in `attachments`.
-		if (files.length > 0) {
-			const locationId = resolveLocationId(this, itemIndex, leadway.credentials, String(options.locationId ?? '').trim());
-			const target = { conversationId: '', contactId: body.contactId as string, locationId, attachmentUrls: [], chatServiceSid: '', isGroupSms: false };
-			const answers = await uploadFiles(this, itemIndex, leadway, target, files);
-			uploaded = answers.flatMap((answer) => Object.entries(answer.uploadedFiles).map(([name, url]) => ({ name, url })));
-		}
-	} finally {
-		for (const file of files) file.release?.();
-	}
+	// The files are uploaded to the contact's conversation first; their URLs go in `attachments`.
+	const answers = await uploadItemFiles(this, itemIndex, leadway, false, () => ({
+		conversationId: '',
+		contactId: body.contactId as string,
+		locationId: resolveLocationId(this, itemIndex, leadway.credentials, String(options.locationId ?? '').trim()),
+		attachmentUrls: [],
+		chatServiceSid: '',
+		isGroupSms: false,
+	}));
+	const uploaded: UploadedFile[] = answers.flatMap((answer) =>
+		Object.entries(answer.uploadedFiles).map(([name, url]) => ({ name, url })),
+	);
 	const attachments = [...uploaded.map((file) => file.url), ...extraUrls];
 	if (attachments.length > 0) body.attachments = attachments;
 
