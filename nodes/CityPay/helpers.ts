@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import type { FileRecordFields } from '../shared/binary';
 import type { ApiSession } from '../shared/transport';
 import { itemError } from '../shared/transport';
-import type { FilePlace, FileRecordFields } from '../shared/node';
+import type { FilePlace } from '../shared/node';
 import { readAnswerList, readPages } from '../shared/node';
 import { cityPayApi } from './transport';
 

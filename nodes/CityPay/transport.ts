@@ -1,6 +1,6 @@
 import { CityPayApi } from '../../credentials/CityPayApi.credentials';
+import { apiFileDownload } from '../shared/binary';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
-import { apiFileDownload } from '../shared/node';
 
 /** The one client of the CityPay API. */
 export const cityPayApi = createApiClient<{ baseUrl: string }>({

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import type { FileRecordFields } from '../shared/binary';
 import type { ApiSession } from '../shared/transport';
-import type { FilePlace, FileRecordFields, ListPage } from '../shared/node';
+import type { FilePlace, ListPage } from '../shared/node';
 import { assertObjectEntries, getPathId, readPages } from '../shared/node';
 import { inventApi } from './transport';
 

@@ -1,6 +1,6 @@
 import { InventApi } from '../../credentials/InventApi.credentials';
+import { apiFileDownload } from '../shared/binary';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
-import { apiFileDownload } from '../shared/node';
 
 /** The one client of the Invent API. */
 export const inventApi = createApiClient<{ baseUrl: string }>({

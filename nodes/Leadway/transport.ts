@@ -1,6 +1,6 @@
 import { LeadwayApi } from '../../credentials/LeadwayApi.credentials';
+import { apiFileDownload } from '../shared/binary';
 import { createApiClient, credentialProbe, messageFromBody } from '../shared/transport';
-import { apiFileDownload } from '../shared/node';
 import { LEADWAY_EXTENSIONS } from './rules';
 
 export interface LeadwayCredentials {

@@ -88,6 +88,20 @@ export class CityPayDouble extends HttpDouble {
 		super(async (request) => await this.route(request));
 	}
 
+	reset(): void {
+		super.reset();
+		this.attachments.length = 0;
+		this.maxPageSize = 100;
+		this.repeatCursorPages = false;
+		this.endlessPages = false;
+		this.lastEndlessId = undefined;
+		this.endlessCount = 0;
+		this.refusedFileNames.clear();
+		this.fileHost = undefined;
+		this.redirectFilesToHost = false;
+		this.basePath = '';
+	}
+
 	addAttachments(count: number, conversationId: string | null = null): CityPayStoredAttachment[] {
 		const added: CityPayStoredAttachment[] = [];
 		for (let index = 0; index < count; index++) {

@@ -72,6 +72,12 @@ export class FileServerDouble {
 		return `${this.url}/files/${encodeURIComponent(name)}`;
 	}
 
+	/** Forgets the requests and the files added. */
+	reset(): void {
+		this.requests.length = 0;
+		this.files.clear();
+	}
+
 	async start(port = 0): Promise<this> {
 		this.server = await listenLocally(createServer((req, res) => this.onRequest(req, res)), port);
 		return this;

@@ -119,6 +119,13 @@ export class HaptikDouble extends HttpDouble {
 		super(async (request) => await this.route(request));
 	}
 
+	reset(): void {
+		super.reset();
+		this.uploads.length = 0;
+		this.registeredUsers.clear();
+		this.registeredUsers.add(HAPTIK_USER);
+	}
+
 	private async route(request: RecordedRequest): Promise<DoubleResponse> {
 		if (request.method !== 'POST' || request.path !== UPLOAD_ROUTE) {
 			return { status: 404, body: Buffer.from('<h1>Not Found</h1>'), headers: { 'content-type': 'text/html' } };

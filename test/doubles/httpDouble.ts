@@ -178,6 +178,17 @@ export class HttpDouble {
 		this.standingFault = undefined;
 	}
 
+	/**
+	 * Back to the state a test expects to start from: nothing recorded, no faults, no latency,
+	 * nothing held. Each API double adds its own store and switches.
+	 */
+	reset(): void {
+		this.requests.length = 0;
+		this.clearFaults();
+		this.resetInFlight();
+		this.latency = undefined;
+	}
+
 	resetInFlight(): void {
 		this.letHeldGo();
 		this.inFlight = 0;

@@ -89,6 +89,18 @@ export class InventDouble extends HttpDouble {
 		super(async (request) => await this.route(request));
 	}
 
+	reset(): void {
+		super.reset();
+		this.contacts.length = 0;
+		this.files.length = 0;
+		this.subOrganizations.clear();
+		this.subOrganizations.add('org_sub_1');
+		this.rateLimitNext = 0;
+		this.endlessContacts = false;
+		this.ignorePage = false;
+		this.fileHost = undefined;
+	}
+
 	addContacts(count: number): InventContact[] {
 		const added: InventContact[] = [];
 		for (let index = 0; index < count; index++) {

@@ -187,6 +187,11 @@ export class LeadwayFileHost extends HttpDouble {
 		});
 	}
 
+	reset(): void {
+		super.reset();
+		this.files.clear();
+	}
+
 	/** Stores a file and returns its URL on this host. */
 	put(name: string, bytes: Buffer, contentType: string): string {
 		const filePath = `/media/${encodeURIComponent(name)}`;
@@ -272,7 +277,7 @@ export class LeadwayDouble extends HttpDouble {
 	}
 
 	reset(): void {
-		this.requests.length = 0;
+		super.reset();
 		this.uploads.length = 0;
 		this.failure = undefined;
 		this.uploadRequestCount = 0;
@@ -286,6 +291,8 @@ export class LeadwayDouble extends HttpDouble {
 		this.enforceRateLimit = false;
 		this.redirectFilesTo = undefined;
 		this.window = { start: 0, count: 0 };
+		this.locations.clear();
+		this.locations.set(LEADWAY_LOCATION, 'Leadway Test Location');
 		this.seed();
 	}
 

@@ -5,6 +5,7 @@
 
 export * from './binaryInput';
 export * from './download';
+export * from './fileRecords';
 export * from './fileRules';
 export { parseFileUrl, splitUrlList } from './fileUrl';
 export { explainUnfinishedUpload } from './hostReading';

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { NodeOperationError } from 'n8n-workflow';
 
 import { itemError } from '../transport';
-import type { FileRecordFields } from './fileRecords';
+import type { FileRecordFields } from '../binary';
 
 /** What an upload does when the same file is already there. */
 export type IfFileExists = 'uploadAgain' | 'skip' | 'fail';

@@ -4,7 +4,6 @@
 
 export * from './description';
 export * from './existingFiles';
-export * from './fileRecords';
 export * from './paging';
 export * from './parameters';
 export * from './resourceLocator';

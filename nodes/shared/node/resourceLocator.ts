@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchItems, INodeProperties } from 'n8n-workflow';
+
+import type { FileRecordFields } from '../binary';
 
 /** What a resource locator shows: the thing it names, its list search, and how an ID of it looks. */
 export interface ResourceLocatorOptions {
@@ -83,4 +85,15 @@ export function resourceLocatorProperty(options: ResourceLocatorOptions): INodeP
 export function matchesSearch(text: string | undefined, filter: string | undefined): boolean {
 	const wanted = (filter ?? '').trim().toLowerCase();
 	return wanted === '' || (text ?? '').toLowerCase().includes(wanted);
+}
+
+/** A file record as a list search entry: named by its file name, else its ID, and linked to its `file_url`. */
+export function fileSearchEntry(record: IDataObject, fields: Pick<FileRecordFields, 'name'>): INodeListSearchItems {
+	const id = String(record.id);
+	const fileName = record[fields.name];
+	return {
+		name: typeof fileName === 'string' && fileName !== '' ? fileName : id,
+		value: id,
+		...(typeof record.file_url === 'string' ? { url: record.file_url } : {}),
+	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { downloadListedFile, getOutputBinaryField, getPathId, outputBinaryField, showOnlyFor } from '../../../shared/node';
+import { downloadListedFile } from '../../../shared/binary';
+import { getOutputBinaryField, getPathId, outputBinaryField, showOnlyFor } from '../../../shared/node';
 import { attachmentLocator } from '../../descriptions';
 import { ATTACHMENT_FIELDS } from '../../helpers';
 import { cityPayApi, downloadAttachmentFile } from '../../transport';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { downloadListedFile } from '../../../shared/binary';
 import {
-	downloadListedFile,
 	getOutputBinaryField,
 	getPathId,
 	nonEmpty,
