@@ -146,6 +146,39 @@ function parseRunJson(stdout) {
 	return undefined;
 }
 
+/** Samples RSS and CPU of process `pid` every 20 ms: { samples, peakKb(), stop() } (VmHWM: the kernel's exact peak). */
+function sampleProcess(pid) {
+	const samples = [];
+	let peakKb = 0;
+	const sample = () => {
+		const m = readMemory(pid);
+		if (!m) return;
+		samples.push({ t: Date.now(), rss: m.rss, cpuMs: readCpuMs(pid), mainCpuMs: readCpuMs(pid, { mainThread: true }) });
+		peakKb = Math.max(peakKb, m.hwm);
+	};
+	const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+	sample();
+	return { samples, peakKb: () => peakKb, stop: () => clearInterval(sampler) };
+}
+
+/** The run `n8n execute` printed into `outFile` (long strings cut), and the highest RSS sampled while it ran. */
+async function readPrintedRun(outFile, samples) {
+	const cutter = new LongStringCutter();
+	for await (const chunk of fs.createReadStream(outFile, { highWaterMark: 1024 * 1024 })) cutter.write(chunk);
+	const stdout = cutter.text();
+	const run = parseRunJson(stdout);
+	// Kept when there is no run in it, for a look at what n8n printed instead.
+	if (run) fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
+	let runPeakKb;
+	if (run?.startedAt && run?.stoppedAt) {
+		const from = Date.parse(run.startedAt);
+		const to = Date.parse(run.stoppedAt);
+		const inRun = samples.filter((s) => s.t >= from && s.t <= to + SAMPLE_EVERY_MS);
+		if (inRun.length > 0) runPeakKb = Math.max(...inRun.map((s) => s.rss));
+	}
+	return { run, stdout, runPeakKb };
+}
+
 /**
  * Runs `n8n execute --id=<id> --rawOutput` on `userFolder` and samples /proc/<pid>/status of
  * that n8n process (the one that runs the workflow: `execute` runs it in-process; the task
@@ -178,17 +211,7 @@ export async function executeMeasured(userFolder, workflowId, { env = {}, timeou
 	};
 	const onParentExit = () => killGroup('SIGKILL');
 	process.once('exit', onParentExit);
-
-	const samples = [];
-	let peakKb = 0;
-	const sample = () => {
-		const m = readMemory(child.pid);
-		if (!m) return;
-		samples.push({ t: Date.now(), rss: m.rss, cpuMs: readCpuMs(child.pid), mainCpuMs: readCpuMs(child.pid, { mainThread: true }) });
-		peakKb = Math.max(peakKb, m.hwm);
-	};
-	const sampler = setInterval(sample, SAMPLE_EVERY_MS);
-	sample();
+	const sampler = sampleProcess(child.pid);
 
 	let stderr = '';
 	child.stderr.on('data', (b) => {
@@ -202,25 +225,14 @@ export async function executeMeasured(userFolder, workflowId, { env = {}, timeou
 		// last sample would still work, but the peak has long been reached by then.
 		child.once('exit', (c, s) => resolve({ code: c, signal: s }));
 	});
-	clearInterval(sampler);
+	sampler.stop();
 	clearTimeout(timer);
 	killGroup('SIGKILL'); // the task runner it started
 	process.removeListener('exit', onParentExit);
 
-	const cutter = new LongStringCutter();
-	for await (const chunk of fs.createReadStream(outFile, { highWaterMark: 1024 * 1024 })) cutter.write(chunk);
-	const stdout = cutter.text();
-	const run = parseRunJson(stdout);
-	// Kept when there is no run in it, for a look at what n8n printed instead.
-	if (run) fs.rmSync(path.dirname(outFile), { recursive: true, force: true });
-	let runPeakKb;
-	if (run?.startedAt && run?.stoppedAt) {
-		const from = Date.parse(run.startedAt);
-		const to = Date.parse(run.stoppedAt);
-		const inRun = samples.filter((s) => s.t >= from && s.t <= to + SAMPLE_EVERY_MS);
-		if (inRun.length > 0) runPeakKb = Math.max(...inRun.map((s) => s.rss));
-	}
-	return { run, peakKb, runPeakKb, samples: samples.length, rssSamples: samples, wallMs: Date.now() - started, code, signal, stdout, stderr, outFile };
+	const { run, stdout, runPeakKb } = await readPrintedRun(outFile, sampler.samples);
+	const { samples } = sampler;
+	return { run, peakKb: sampler.peakKb(), runPeakKb, samples: samples.length, rssSamples: samples, wallMs: Date.now() - started, code, signal, stdout, stderr, outFile };
 }
 
 /** The run's task data of one node (first run): executionTime, executionStatus, output items. */

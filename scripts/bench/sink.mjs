@@ -16,205 +16,17 @@
 // failRate (0..1): that share of uploads, at random, is answered 500 or 429 or has its
 // connection dropped, before its body is read: none of them is recorded as an upload.
 //
-// Built-ins only: the multipart and the JSON-with-base64 parsers below are streaming and strict
-// enough for a benchmark (closing boundary seen, base64 length consistent with the bytes decoded).
+// Bodies: multipart/form-data through busboy (./multipartBody.mjs), Invent's JSON with the
+// base64 decoded as it arrives (./jsonBody.mjs).
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SMALL_VALUE_LIMIT = 64 * 1024; // text fields and JSON outside the file data
-const CRLF2 = Buffer.from('\r\n\r\n');
-
-/** Streaming multipart/form-data parser: file parts are hashed, text fields kept (small). */
-export class MultipartHasher {
-	constructor(boundary) {
-		this.delimiter = Buffer.from(`\r\n--${boundary}`);
-		// The body starts with "--boundary" (no CRLF before it): prepend one so every delimiter looks alike.
-		this.buffer = Buffer.from('\r\n');
-		this.state = 'preamble';
-		this.part = undefined;
-		this.parts = [];
-		this.error = undefined;
-	}
-
-	write(chunk) {
-		if (this.error || this.state === 'epilogue') return;
-		this.buffer = this.buffer.length > 0 ? Buffer.concat([this.buffer, chunk]) : chunk;
-		for (;;) {
-			if (this.state === 'preamble' || this.state === 'body') {
-				const at = this.buffer.indexOf(this.delimiter);
-				if (at === -1) {
-					// Keep what could be the start of a delimiter split across chunks.
-					const keep = this.delimiter.length - 1;
-					if (this.buffer.length > keep) {
-						this.emit(this.buffer.subarray(0, this.buffer.length - keep));
-						this.buffer = this.buffer.subarray(this.buffer.length - keep);
-					}
-					return;
-				}
-				this.emit(this.buffer.subarray(0, at));
-				this.finishPart();
-				this.buffer = this.buffer.subarray(at + this.delimiter.length);
-				this.state = 'afterDelimiter';
-			}
-			if (this.state === 'afterDelimiter') {
-				if (this.buffer.length < 2) return;
-				const two = this.buffer.subarray(0, 2).toString('latin1');
-				if (two === '--') {
-					this.state = 'epilogue';
-					return;
-				}
-				if (two !== '\r\n') return this.fail('no CRLF after a boundary');
-				this.buffer = this.buffer.subarray(2);
-				this.state = 'headers';
-			}
-			if (this.state === 'headers') {
-				const end = this.buffer.indexOf(CRLF2);
-				if (end === -1) {
-					if (this.buffer.length > SMALL_VALUE_LIMIT) return this.fail('part headers too long');
-					return;
-				}
-				this.startPart(this.buffer.subarray(0, end).toString('utf8'));
-				if (this.error) return;
-				this.buffer = this.buffer.subarray(end + 4);
-				this.state = 'body';
-			}
-		}
-	}
-
-	startPart(headerText) {
-		const headers = {};
-		for (const line of headerText.split('\r\n')) {
-			const colon = line.indexOf(':');
-			if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-		}
-		const disposition = headers['content-disposition'] ?? '';
-		const name = /\bname="([^"]*)"/.exec(disposition)?.[1];
-		const filename = /\bfilename="([^"]*)"/.exec(disposition)?.[1];
-		if (!disposition.startsWith('form-data') || name === undefined) return this.fail('part without form-data name');
-		this.part =
-			filename === undefined
-				? { name, value: '' }
-				: { name, filename, contentType: headers['content-type'], size: 0, hash: createHash('sha256') };
-	}
-
-	emit(bytes) {
-		if (!this.part || bytes.length === 0) return;
-		if (this.part.hash) {
-			this.part.hash.update(bytes);
-			this.part.size += bytes.length;
-		} else if (this.part.value.length < SMALL_VALUE_LIMIT) {
-			this.part.value += bytes.toString('utf8');
-		}
-	}
-
-	finishPart() {
-		if (!this.part) return;
-		const { hash, ...rest } = this.part;
-		this.parts.push(hash ? { ...rest, sha256: hash.digest('hex') } : rest);
-		this.part = undefined;
-	}
-
-	fail(message) {
-		this.error = message;
-	}
-
-	end() {
-		if (!this.error && this.state !== 'epilogue') this.error = 'body ended before the closing boundary';
-		return {
-			error: this.error,
-			fields: Object.fromEntries(this.parts.filter((p) => !('sha256' in p)).map((p) => [p.name, p.value])),
-			files: this.parts.filter((p) => 'sha256' in p),
-		};
-	}
-}
-
-/**
- * Streaming parser for a JSON body carrying one file as `"data":"<base64>"` (Invent's
- * `{ file: { data, name, type } }`): the base64 is decoded and hashed as it arrives; the rest
- * of the JSON is kept and parsed at the end with the data string emptied.
- */
-export class JsonBase64Hasher {
-	constructor() {
-		this.state = 'head';
-		this.head = '';
-		this.tail = '';
-		this.carry = '';
-		this.base64Chars = 0;
-		this.lastChars = '';
-		this.size = 0;
-		this.hash = createHash('sha256');
-		this.error = undefined;
-	}
-
-	write(chunk) {
-		if (this.error) return;
-		let text = chunk.toString('latin1');
-		if (this.state === 'head') {
-			this.head += text;
-			const match = /"data"\s*:\s*"/.exec(this.head);
-			if (!match) {
-				if (this.head.length > SMALL_VALUE_LIMIT) this.error = 'no "data" string in the first 64 KB';
-				return;
-			}
-			text = this.head.slice(match.index + match[0].length);
-			this.head = this.head.slice(0, match.index + match[0].length);
-			this.state = 'data';
-		}
-		if (this.state === 'data') {
-			const quote = text.indexOf('"');
-			this.decode(quote === -1 ? text : text.slice(0, quote));
-			if (quote === -1) return;
-			text = text.slice(quote);
-			this.state = 'tail';
-		}
-		if (this.tail.length < SMALL_VALUE_LIMIT) this.tail += text;
-	}
-
-	decode(text) {
-		this.base64Chars += text.length;
-		// Padding sits at the very end of the data: remember the last two characters seen.
-		this.lastChars = (this.lastChars + text).slice(-2);
-		const all = this.carry + text;
-		const whole = all.length - (all.length % 4);
-		if (whole > 0) {
-			const bytes = Buffer.from(all.slice(0, whole), 'base64');
-			this.hash.update(bytes);
-			this.size += bytes.length;
-		}
-		this.carry = all.slice(whole);
-	}
-
-	end() {
-		if (!this.error && this.state !== 'tail') this.error = 'body ended inside the JSON or before the data string';
-		if (!this.error && this.carry.length > 0) this.error = 'base64 length is not a multiple of 4';
-		let json;
-		if (!this.error) {
-			try {
-				// Kept as latin1 (one character per byte); the JSON itself is UTF-8.
-				json = JSON.parse(Buffer.from(this.head + this.tail, 'latin1').toString('utf8'));
-			} catch (err) {
-				this.error = `not valid JSON around the data string: ${err.message}`;
-			}
-		}
-		// Node's decoder skips characters outside the alphabet: the decoded size gives them away.
-		const padding = (this.lastChars.match(/=/g) ?? []).length;
-		const expectedSize = (this.base64Chars / 4) * 3 - padding;
-		if (!this.error && expectedSize !== this.size) this.error = `base64 holds characters outside the alphabet (${this.size} bytes decoded, ${expectedSize} expected)`;
-		const file = json?.file ?? {};
-		return {
-			error: this.error,
-			json: json === undefined ? undefined : { ...json, file: { ...file, data: '<streamed>' } },
-			files: this.error ? [] : [{ name: 'file.data', filename: file.name, contentType: file.type, size: this.size, sha256: this.hash.digest('hex') }],
-		};
-	}
-}
-
-// ---------------------------------------------------------------- server
+import { JsonBase64Hasher } from './jsonBody.mjs';
+import { multipartBoundary, multipartReader } from './multipartBody.mjs';
 
 const ROUTES = [
 	{ api: 'invent', method: 'POST', pattern: /^\/orgs\/[^/]+\/contacts\/[^/]+\/files$/, body: 'json' },
@@ -226,6 +38,7 @@ const ROUTES = [
 function answerFor(api, n, parsed) {
 	const file = parsed.files[0] ?? {};
 	const now = new Date();
+	const fileName = encodeURIComponent(file.filename ?? 'file');
 	switch (api) {
 		case 'invent':
 			return {
@@ -234,7 +47,7 @@ function answerFor(api, n, parsed) {
 				file_filename: file.filename,
 				file_size: file.size,
 				file_mimetype: file.contentType,
-				file_url: `https://files.invent.example/${n}/${encodeURIComponent(file.filename ?? 'file')}`,
+				file_url: `https://files.invent.example/${n}/${fileName}`,
 				created_at: now.toISOString(),
 				source: 'direct',
 			};
@@ -254,180 +67,189 @@ function answerFor(api, n, parsed) {
 				message_body: parsed.fields.message_body ?? '',
 				created_at: now.toISOString(),
 				message_type: Number(parsed.fields.message_type),
-				file_url: `https://files.haptik.example/${n}/${encodeURIComponent(file.filename ?? 'file')}`,
+				file_url: `https://files.haptik.example/${n}/${fileName}`,
 			};
 		case 'leadway':
 			return {
-				uploadedFiles: Object.fromEntries(
-					parsed.files.map((f) => [f.filename, `https://files.leadway.example/${n}/${encodeURIComponent(f.filename)}`]),
-				),
+				uploadedFiles: Object.fromEntries(parsed.files.map((f) => [f.filename, `https://files.leadway.example/${n}/${encodeURIComponent(f.filename)}`])),
 			};
 		default:
 			return {};
 	}
 }
 
-/** Starts the sink; resolves { port, close() }. */
-export function startSink({ port = 0, latencyMs = 0 } = {}) {
-	const state = { latencyMs, requests: [], inFlight: 0, maxInFlight: 0, count: 0, rateLimit: undefined, window: undefined, throttled: 0, failRate: 0, faults: {}, download: undefined, downloads: [] };
+function freshState(latencyMs = 0) {
+	return { latencyMs, requests: [], inFlight: 0, maxInFlight: 0, count: 0, rateLimit: undefined, window: undefined, throttled: 0, failRate: 0, faults: {}, download: undefined, downloads: [] };
+}
 
-	/** Whether an upload arriving now is over the rate limit: then the seconds until the window ends. */
-	const overLimit = () => {
-		if (!state.rateLimit) return undefined;
-		const now = Date.now();
-		if (!state.window || now >= state.window.endsAt) state.window = { endsAt: now + state.rateLimit.windowMs, used: 0 };
-		if (state.window.used < state.rateLimit.requests) {
-			state.window.used++;
-			return undefined;
-		}
-		return Math.max(1, Math.ceil((state.window.endsAt - now) / 1000));
-	};
+function sendJson(res, status, body) {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	res.end(text);
+}
 
-	const server = http.createServer((req, res) => {
-		const url = new URL(req.url, 'http://sink');
-		const send = (status, body) => {
-			const text = JSON.stringify(body);
-			res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-			res.end(text);
-		};
+/** /_bench/config, /_bench/reset and /_bench/requests. */
+function controlRoute(state, req, res, pathname) {
+	let text = '';
+	req.setEncoding('utf8');
+	req.on('data', (c) => (text += c));
+	req.on('end', () => {
+		if (pathname === '/_bench/config' && req.method === 'POST') {
+			const body = JSON.parse(text || '{}');
+			if (body.latencyMs !== undefined) state.latencyMs = Number(body.latencyMs);
+			if (body.rateLimit !== undefined) state.rateLimit = body.rateLimit ?? undefined;
+			if (body.failRate !== undefined) state.failRate = Number(body.failRate);
+			if (body.download !== undefined) state.download = body.download;
+			return sendJson(res, 200, { latencyMs: state.latencyMs, rateLimit: state.rateLimit, failRate: state.failRate });
+		}
+		if (pathname === '/_bench/reset' && req.method === 'POST') {
+			// The counter of uploads runs on across resets, as do the answers' ids.
+			Object.assign(state, { ...freshState(state.latencyMs), count: state.count, inFlight: state.inFlight });
+			return sendJson(res, 200, { ok: true });
+		}
+		if (pathname === '/_bench/requests') {
+			const { requests, maxInFlight, throttled, faults, downloads } = state;
+			return sendJson(res, 200, { requests, maxInFlight, throttled, faults, downloads });
+		}
+		sendJson(res, 404, { message: 'unknown control route' });
+	});
+}
 
-		if (url.pathname.startsWith('/_bench/')) {
-			let text = '';
-			req.setEncoding('utf8');
-			req.on('data', (c) => (text += c));
-			req.on('end', () => {
-				if (url.pathname === '/_bench/config' && req.method === 'POST') {
-					const body = JSON.parse(text || '{}');
-					if (body.latencyMs !== undefined) state.latencyMs = Number(body.latencyMs);
-					if (body.rateLimit !== undefined) state.rateLimit = body.rateLimit ?? undefined;
-					if (body.failRate !== undefined) state.failRate = Number(body.failRate);
-					if (body.download !== undefined) state.download = body.download;
-					return send(200, { latencyMs: state.latencyMs, rateLimit: state.rateLimit, failRate: state.failRate });
-				}
-				if (url.pathname === '/_bench/reset' && req.method === 'POST') {
-					state.requests = [];
-					state.maxInFlight = 0;
-					state.rateLimit = undefined;
-					state.window = undefined;
-					state.throttled = 0;
-					state.failRate = 0;
-					state.faults = {};
-					state.download = undefined;
-					state.downloads = [];
-					return send(200, { ok: true });
-				}
-				if (url.pathname === '/_bench/requests') {
-					return send(200, {
-						requests: state.requests,
-						maxInFlight: state.maxInFlight,
-						throttled: state.throttled,
-						faults: state.faults,
-						downloads: state.downloads,
-					});
-				}
-				send(404, { message: 'unknown control route' });
-			});
-			return;
-		}
+/** CityPay's attachment JSON and the file it points at; false when the request is not one of them. */
+function downloadRoute(state, req, res, pathname) {
+	const download = state.download;
+	if (!download || req.method !== 'GET') return false;
+	if (pathname === `/v1/attachments/${download.id}`) {
+		req.resume();
+		const { size } = fs.statSync(download.path);
+		sendJson(res, 200, { id: download.id, filename: download.fileName, file_url: `http://${req.headers.host}/files/download.bin`, file_type: download.mimeType, file_size: size });
+		return true;
+	}
+	if (pathname !== '/files/download.bin') return false;
+	req.resume();
+	const { size } = fs.statSync(download.path);
+	const record = { path: pathname, size, sent: 0, complete: false };
+	state.downloads.push(record);
+	res.writeHead(200, { 'content-type': download.mimeType, 'content-length': String(size) });
+	const file = fs.createReadStream(download.path, { highWaterMark: 1024 * 1024 });
+	file.on('data', (chunk) => (record.sent += chunk.length));
+	res.once('finish', () => (record.complete = record.sent === size));
+	// A client that closes the connection once it has every byte can beat 'finish' to it.
+	res.once('close', () => (record.complete ||= record.sent === size && res.writableLength === 0));
+	file.pipe(res);
+	return true;
+}
 
-		const download = state.download;
-		if (download && req.method === 'GET' && url.pathname === `/v1/attachments/${download.id}`) {
-			req.resume();
-			const { size } = fs.statSync(download.path);
-			return send(200, {
-				id: download.id,
-				filename: download.fileName,
-				file_url: `http://${req.headers.host}/files/download.bin`,
-				file_type: download.mimeType,
-				file_size: size,
-			});
-		}
-		if (download && req.method === 'GET' && url.pathname === '/files/download.bin') {
-			req.resume();
-			const { size } = fs.statSync(download.path);
-			const record = { path: url.pathname, size, sent: 0, complete: false };
-			state.downloads.push(record);
-			res.writeHead(200, { 'content-type': download.mimeType, 'content-length': String(size) });
-			const file = fs.createReadStream(download.path, { highWaterMark: 1024 * 1024 });
-			file.on('data', (chunk) => (record.sent += chunk.length));
-			res.once('finish', () => (record.complete = record.sent === size));
-			file.pipe(res);
-			return;
-		}
+/** Whether an upload arriving now is over the rate limit: then the seconds until the window ends. */
+function overLimit(state) {
+	if (!state.rateLimit) return undefined;
+	const now = Date.now();
+	if (!state.window || now >= state.window.endsAt) state.window = { endsAt: now + state.rateLimit.windowMs, used: 0 };
+	if (state.window.used < state.rateLimit.requests) {
+		state.window.used++;
+		return undefined;
+	}
+	return Math.max(1, Math.ceil((state.window.endsAt - now) / 1000));
+}
 
-		const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(url.pathname));
-		if (!route) {
-			req.resume();
-			return send(404, { message: `no route ${req.method} ${url.pathname}` });
-		}
+/** Answers an upload the rate limit or a random fault turns away; false when it goes through. */
+function refuseUpload(state, req, res) {
+	const retryAfter = overLimit(state);
+	if (retryAfter !== undefined) {
+		state.throttled++;
+		req.resume();
+		req.once('end', () => {
+			res.setHeader('retry-after', String(retryAfter));
+			sendJson(res, 429, { message: 'Too many requests' });
+		});
+		return true;
+	}
+	if (!(state.failRate > 0 && Math.random() < state.failRate)) return false;
+	const kind = ['500', '429', 'drop'][Math.floor(Math.random() * 3)];
+	state.faults[kind] = (state.faults[kind] ?? 0) + 1;
+	if (kind === 'drop') {
+		req.socket.destroy();
+		return true;
+	}
+	req.resume();
+	req.once('end', () => sendJson(res, Number(kind), { message: kind === '429' ? 'Too many requests' : 'Internal server error' }));
+	return true;
+}
 
-		const retryAfter = overLimit();
-		if (retryAfter !== undefined) {
-			state.throttled++;
-			req.resume();
-			req.once('end', () => {
-				res.setHeader('retry-after', String(retryAfter));
-				send(429, { message: 'Too many requests' });
-			});
-			return;
-		}
-		if (state.failRate > 0 && Math.random() < state.failRate) {
-			const kind = ['500', '429', 'drop'][Math.floor(Math.random() * 3)];
-			state.faults[kind] = (state.faults[kind] ?? 0) + 1;
-			if (kind === 'drop') return req.socket.destroy();
-			req.resume();
-			req.once('end', () => send(Number(kind), { message: kind === '429' ? 'Too many requests' : 'Internal server error' }));
-			return;
-		}
+/** The reader for a route's body: { write(chunk), end() → parsed }; a failing one for a wrong Content-Type. */
+function bodyReader(route, contentType) {
+	if (route.body === 'json' ? contentType.startsWith('application/json') : multipartBoundary(contentType) !== undefined) {
+		return route.body === 'json' ? new JsonBase64Hasher() : multipartReader(contentType);
+	}
+	return { write() {}, end: async () => ({ error: `unexpected content type "${contentType}"`, files: [], fields: {} }) };
+}
 
-		state.inFlight++;
-		state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-		res.once('close', () => state.inFlight--);
-		const n = ++state.count;
-		const started = process.hrtime.bigint();
-		const contentType = req.headers['content-type'] ?? '';
-		let parser;
-		if (route.body === 'json') {
-			parser = contentType.startsWith('application/json') ? new JsonBase64Hasher() : undefined;
-		} else {
-			const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-			parser = contentType.startsWith('multipart/form-data') && boundary ? new MultipartHasher(boundary[1] ?? boundary[2]) : undefined;
-		}
-		let received = 0;
+/** Reads an upload's body to its end: resolves { received, parsed } (never for a request that breaks off). */
+function readUpload(req, route, contentType) {
+	const reader = bodyReader(route, contentType);
+	let received = 0;
+	return new Promise((resolve) => {
 		req.on('data', (chunk) => {
 			received += chunk.length;
-			parser?.write(chunk);
+			reader.write(chunk);
 		});
 		req.on('error', () => {});
-		req.on('end', async () => {
-			const parsed = parser ? parser.end() : { error: `unexpected content type "${contentType}"`, files: [], fields: {} };
-			parsed.fields ??= {};
-			const record = {
-				n,
-				at: Date.now(),
-				api: route.api,
-				path: url.pathname,
-				contentType: contentType.split(';')[0],
-				contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
-				chunked: req.headers['transfer-encoding'] === 'chunked',
-				received,
-				bearer: /^Bearer \S+/.test(req.headers.authorization ?? ''),
-				clientId: req.headers['client-id'] !== undefined,
-				version: req.headers.version,
-				receiveMs: Number(process.hrtime.bigint() - started) / 1e6,
-				error: parsed.error,
-				fields: parsed.fields,
-				json: parsed.json,
-				files: parsed.files,
-			};
-			if (!record.error && record.contentLength !== undefined && record.contentLength !== received) {
-				record.error = `Content-Length ${record.contentLength} but ${received} bytes received`;
-			}
-			state.requests.push(record);
-			if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
-			if (record.error) return send(400, { message: record.error });
-			send(route.api === 'leadway' ? 201 : 200, answerFor(route.api, n, parsed));
-		});
+		req.once('end', async () => resolve({ received, parsed: await reader.end() }));
+	});
+}
+
+/** What the sink keeps of one upload (GET /_bench/requests). */
+function uploadRecord({ n, route, req, pathname, contentType, received, started }, parsed) {
+	const contentLength = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+	const lengthError = contentLength !== undefined && contentLength !== received ? `Content-Length ${contentLength} but ${received} bytes received` : undefined;
+	return {
+		n,
+		at: Date.now(),
+		api: route.api,
+		path: pathname,
+		contentType: contentType.split(';')[0],
+		contentLength,
+		chunked: req.headers['transfer-encoding'] === 'chunked',
+		received,
+		bearer: /^Bearer \S+/.test(req.headers.authorization ?? ''),
+		clientId: req.headers['client-id'] !== undefined,
+		version: req.headers.version,
+		receiveMs: Number(process.hrtime.bigint() - started) / 1e6,
+		error: parsed.error ?? lengthError,
+		fields: parsed.fields ?? {},
+		json: parsed.json,
+		files: parsed.files,
+	};
+}
+
+async function upload(state, req, res, route, pathname) {
+	state.inFlight++;
+	state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+	res.once('close', () => state.inFlight--);
+	const n = ++state.count;
+	const started = process.hrtime.bigint();
+	const contentType = req.headers['content-type'] ?? '';
+	const { received, parsed } = await readUpload(req, route, contentType);
+	const record = uploadRecord({ n, route, req, pathname, contentType, received, started }, parsed);
+	state.requests.push(record);
+	if (state.latencyMs > 0) await new Promise((r) => setTimeout(r, state.latencyMs));
+	if (record.error) return sendJson(res, 400, { message: record.error });
+	sendJson(res, route.api === 'leadway' ? 201 : 200, answerFor(route.api, n, { ...parsed, fields: parsed.fields ?? {} }));
+}
+
+/** Starts the sink; resolves { port, close() }. */
+export function startSink({ port = 0, latencyMs = 0 } = {}) {
+	const state = freshState(latencyMs);
+	const server = http.createServer((req, res) => {
+		const { pathname } = new URL(req.url, 'http://sink');
+		if (pathname.startsWith('/_bench/')) return controlRoute(state, req, res, pathname);
+		if (downloadRoute(state, req, res, pathname)) return;
+		const route = ROUTES.find((r) => r.method === req.method && r.pattern.test(pathname));
+		if (!route) {
+			req.resume();
+			return sendJson(res, 404, { message: `no route ${req.method} ${pathname}` });
+		}
+		if (!refuseUpload(state, req, res)) upload(state, req, res, route, pathname);
 	});
 	// A 256 MB upload on a busy machine can take a while; never cut it off.
 	server.requestTimeout = 0;
@@ -438,7 +260,11 @@ export function startSink({ port = 0, latencyMs = 0 } = {}) {
 		server.listen(port, '127.0.0.1', () => {
 			resolve({
 				port: server.address().port,
-				close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+				close: () =>
+					new Promise((r) => {
+						server.closeAllConnections?.();
+						server.close(() => r());
+					}),
 			});
 		});
 	});

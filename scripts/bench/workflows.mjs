@@ -3,6 +3,7 @@
 
 const PACKAGE = 'n8n-nodes-crm-attachments';
 export const READ_NODE = 'Read File';
+export const FLOOR_NODE = 'Read Binary';
 export const TOKEN = 'bench-token';
 
 export const CREDENTIALS = {
@@ -30,105 +31,107 @@ function credentialRef(type) {
 	return { [type]: { ...CREDENTIALS[type] } };
 }
 
-/** The uploaders: node name → node (parameters, type) for one file per item in binary field `data`. */
+/** Our node `name` of type `type` with `parameters` and the credential of `credentialType`. */
+function ourNode(name, type, credentialType, parameters, settings = {}) {
+	return { ...settings, name, type: `${PACKAGE}.${type}`, typeVersion: 1, parameters, credentials: credentialRef(credentialType) };
+}
+
+const requestOptions = (concurrency) => (concurrency === undefined ? {} : { concurrency });
+
+function inventUpload(concurrency) {
+	return ourNode('Invent', 'invent', 'inventApi', {
+		resource: 'contactFile',
+		operation: 'upload',
+		organizationId: 'c',
+		contactId: 'bench-contact',
+		inputType: 'binary',
+		binaryPropertyName: 'data',
+		options: {},
+		requestOptions: requestOptions(concurrency),
+	});
+}
+
+function cityPayUpload(concurrency, settings = {}) {
+	const parameters = { resource: 'attachment', operation: 'upload', binaryPropertyName: 'data', options: {}, requestOptions: requestOptions(concurrency) };
+	return ourNode('CityPay', 'cityPay', 'cityPayApi', parameters, settings);
+}
+
+/**
+ * n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
+ * `settings`: node settings such as { onError } or { retryOnFail, maxTries, waitBetweenTries }.
+ * `withCredential`: the token from a Header Auth credential (read for every item, as our
+ * nodes read theirs) instead of a header typed into the node.
+ */
+function httpRequestUpload(sinkUrl, settings = {}, { withCredential = false } = {}) {
+	const auth = withCredential
+		? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
+		: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] } };
+	return {
+		...settings,
+		name: 'HTTP Request',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${sinkUrl}/v1/attachments`,
+			...auth,
+			sendBody: true,
+			contentType: 'multipart-form-data',
+			bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
+			options: {},
+		},
+		...(withCredential ? { credentials: credentialRef('httpHeaderAuth') } : {}),
+	};
+}
+
+function haptikSend() {
+	return ourNode('Haptik', 'haptik', 'haptikApi', {
+		resource: 'file',
+		operation: 'send',
+		authId: 'bench-user',
+		businessId: '1234',
+		binaryPropertyName: 'data',
+		messageType: 'auto',
+		options: {},
+	});
+}
+
+function leadwayUpload() {
+	return ourNode('Leadway', 'leadway', 'leadwayApi', {
+		resource: 'conversation',
+		operation: 'upload',
+		conversationId: 'bench-conversation',
+		filesFrom: 'named',
+		binaryPropertyName: 'data',
+		options: {},
+	});
+}
+
+/**
+ * The nodes under test, by name: the uploads (one file per item in binary field `data`) and the
+ * downloads (CityPay's Download, and the HTTP Request node fetching the same file).
+ */
 export function uploaders(sinkUrl) {
 	return {
-		invent: (concurrency) => ({
-			name: 'Invent',
-			type: `${PACKAGE}.invent`,
-			typeVersion: 1,
-			parameters: {
-				resource: 'contactFile',
-				operation: 'upload',
-				organizationId: 'c',
-				contactId: 'bench-contact',
-				inputType: 'binary',
-				binaryPropertyName: 'data',
-				options: {},
-				requestOptions: concurrency === undefined ? {} : { concurrency },
-			},
-			credentials: credentialRef('inventApi'),
-		}),
-		cityPay: (concurrency, settings = {}) => ({
-			...settings,
-			name: 'CityPay',
-			type: `${PACKAGE}.cityPay`,
-			typeVersion: 1,
-			parameters: {
-				resource: 'attachment',
-				operation: 'upload',
-				binaryPropertyName: 'data',
-				options: {},
-				requestOptions: concurrency === undefined ? {} : { concurrency },
-			},
-			credentials: credentialRef('cityPayApi'),
-		}),
-		// n8n's own HTTP Request node doing CityPay's upload: multipart, the file in field `file`.
-		// `settings`: node settings such as { onError } or { retryOnFail, maxTries, waitBetweenTries }.
-		// `withCredential`: the token from a Header Auth credential (read for every item, as our
-		// nodes read theirs) instead of a header typed into the node.
-		httpRequest: (settings = {}, { withCredential = false } = {}) => ({
-			...settings,
-			name: 'HTTP Request',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: {
-				method: 'POST',
-				url: `${sinkUrl}/v1/attachments`,
-				...(withCredential
-					? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
-					: { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] } }),
-				sendBody: true,
-				contentType: 'multipart-form-data',
-				bodyParameters: { parameters: [{ parameterType: 'formBinaryData', name: 'file', inputDataFieldName: 'data' }] },
-				options: {},
-			},
-			...(withCredential ? { credentials: credentialRef('httpHeaderAuth') } : {}),
-		}),
-		// Downloads: CityPay's Download operation, and the HTTP Request node fetching the same file.
-		cityPayDownload: (attachmentId) => ({
-			name: 'CityPay',
-			type: `${PACKAGE}.cityPay`,
-			typeVersion: 1,
-			parameters: { resource: 'attachment', operation: 'download', attachmentId, binaryPropertyName: 'data' },
-			credentials: credentialRef('cityPayApi'),
-		}),
+		invent: inventUpload,
+		cityPay: cityPayUpload,
+		httpRequest: (settings, options) => httpRequestUpload(sinkUrl, settings, options),
+		cityPayDownload: (attachmentId) =>
+			ourNode('CityPay', 'cityPay', 'cityPayApi', { resource: 'attachment', operation: 'download', attachmentId, binaryPropertyName: 'data' }),
 		httpDownload: (fileUrl) => ({
 			name: 'HTTP Request',
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
 			parameters: { method: 'GET', url: fileUrl, options: { response: { response: { responseFormat: 'file' } } } },
 		}),
-		haptik: () => ({
-			name: 'Haptik',
-			type: `${PACKAGE}.haptik`,
-			typeVersion: 1,
-			parameters: {
-				resource: 'file',
-				operation: 'send',
-				authId: 'bench-user',
-				businessId: '1234',
-				binaryPropertyName: 'data',
-				messageType: 'auto',
-				options: {},
-			},
-			credentials: credentialRef('haptikApi'),
-		}),
-		leadway: () => ({
-			name: 'Leadway',
-			type: `${PACKAGE}.leadway`,
-			typeVersion: 1,
-			parameters: {
-				resource: 'conversation',
-				operation: 'upload',
-				conversationId: 'bench-conversation',
-				filesFrom: 'named',
-				binaryPropertyName: 'data',
-				options: {},
-			},
-			credentials: credentialRef('leadwayApi'),
-		}),
+		haptik: haptikSend,
+		leadway: leadwayUpload,
 	};
+}
+
+/** The bench's own node (./floorNode, installed into the user folder's .n8n/custom): reads each file through n8n's binary helpers and drops it. */
+export function floorReader() {
+	return { name: FLOOR_NODE, type: 'CUSTOM.benchReadBinary', typeVersion: 1, parameters: { binaryPropertyName: 'data' } };
 }
 
 /** Manual Trigger → Read File (`fileSelector`, a path or glob) → each of `targets` (in parallel branches). */
