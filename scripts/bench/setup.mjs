@@ -30,7 +30,7 @@ function run(cmd, args, { cwd, label }) {
 /** The Concurrency default the package ships (Request Options), from the build about to be packed. */
 function readDefaultConcurrency() {
 	const require = createRequire(import.meta.url);
-	const candidates = ['dist/nodes/shared/transport/index.js', 'dist/nodes/shared/transport/requestOptions.js', 'dist/nodes/shared/requestOptions.js'];
+	const candidates = ['dist/nodes/shared/transport/index.js'];
 	for (const file of candidates.map((candidate) => path.join(REPO_ROOT, candidate)).filter((file) => fs.existsSync(file))) {
 		const value = require(file).DEFAULT_CONCURRENCY;
 		if (value !== undefined) return value;
