@@ -18,44 +18,10 @@ import {
 	parseHttpUrl,
 	sendFileRequest,
 } from '../transport';
-import type { ApiResponse, ApiTarget, RequestPolicy } from '../transport';
-
-/**
- * Who answers for a file's bytes: a file server (the API's own host or another), worded as
- * such, with `whenGone` as the fix for 403, 404 and 410 (an expired or removed file).
- */
-export function fileServerTarget(
-	apiName: string,
-	credentialType: string,
-	whenGone: string,
-	secretFields: readonly string[],
-): ApiTarget {
-	return {
-		apiName,
-		credentialType,
-		secretFields,
-		describeRefusal: describeRefusalWith({
-			apiName: 'The file server',
-			errorMessage: ['message', 'error'],
-			fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
-			fixes: { 403: whenGone, 404: whenGone, 410: whenGone },
-		}),
-	};
-}
-
-/** A vendor's download of a file URL it handed out: with the Base URL and Request Options of the item's session. */
-export function fileDownloader(
-	client: { session(context: IExecuteFunctions, itemIndex: number): Promise<{ credentials: { baseUrl: string }; policy: RequestPolicy }> },
-	files: ApiTarget,
-) {
-	return async (context: IExecuteFunctions, itemIndex: number, fileUrl: string, naming: DownloadNaming = {}): Promise<IBinaryData> => {
-		const { credentials, policy } = await client.session(context, itemIndex);
-		return await downloadToBinary(context, itemIndex, { files, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
-	};
-}
+import type { ApiClient, ApiResponse, ApiTarget, RequestPolicy } from '../transport';
 
 /** Where a download starts from: the API whose credential may go along, and only to its own origin. */
-export interface DownloadSource {
+interface DownloadSource {
 	/** Who answers for the file bytes (its refusal wording) and which credential authenticates. */
 	files: ApiTarget;
 	/** The credential's Base URL: its origin is the only one the credential is sent to. */
@@ -147,7 +113,7 @@ async function storeDownload(
  * (the credential's Base URL): a file on another host, or a redirect to one, is fetched
  * without it, which is why redirects are followed one hop at a time (see followRedirects).
  */
-export async function downloadToBinary(
+async function downloadToBinary(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	source: DownloadSource,
@@ -166,4 +132,43 @@ export async function downloadToBinary(
 			notDownloaded(`The file server redirected more than ${MAX_REDIRECTS} times. Check the file URL in ${files.apiName}.`),
 	});
 	return await storeDownload(context, itemIndex, source, { url: final, answer }, naming);
+}
+
+/**
+ * Who answers for a file's bytes: a file server (the API's own host or another), worded as
+ * such, with `whenGone` as the fix for 403, 404 and 410 (an expired or removed file).
+ */
+function fileServerTarget(client: ApiClient<{ baseUrl: string }>, whenGone: string): ApiTarget {
+	const { apiName, secretFields } = client.credentialRules;
+	return {
+		apiName,
+		credentialType: client.credentialType,
+		secretFields,
+		describeRefusal: describeRefusalWith({
+			apiName: 'The file server',
+			errorMessage: ['message', 'error'],
+			fallbackMessage: (statusCode) => `The file server answered HTTP ${statusCode} for the attachment file`,
+			fixes: { 403: whenGone, 404: whenGone, 410: whenGone },
+		}),
+	};
+}
+
+/** Downloads a file URL an API handed out into binary data, stored under `naming`. */
+export type FileDownload = (context: IExecuteFunctions, itemIndex: number, fileUrl: string, naming?: DownloadNaming) => Promise<IBinaryData>;
+
+/**
+ * The download of the file URLs an API hands out: with the Base URL and Request Options of
+ * the item's session, and the credential sent only to the credential's own origin (a file on
+ * another host, or a redirect to one, is fetched without it). `whenGone` is the fix for a
+ * file the file server no longer has (403, 404, 410).
+ */
+export function apiFileDownload<Credentials extends { baseUrl: string }>(
+	client: ApiClient<Credentials>,
+	whenGone: string,
+): FileDownload {
+	const files = fileServerTarget(client, whenGone);
+	return async (context, itemIndex, fileUrl, naming = {}) => {
+		const { credentials, policy } = await client.session(context, itemIndex);
+		return await downloadToBinary(context, itemIndex, { files, baseUrl: credentials.baseUrl, policy }, fileUrl, naming);
+	};
 }

@@ -1,9 +1,7 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { ApiClient } from '../transport';
 import { itemError } from '../transport';
-import type { DownloadNaming } from './download';
-import { fileDownloader, fileServerTarget } from './download';
+import type { DownloadNaming, FileDownload } from './download';
 import { isGenericMimeType } from './mime';
 
 /** The fields of an API's file record holding the file's name, size in bytes and MIME type (`filename`, `file_size`, `file_type`). */
@@ -11,23 +9,6 @@ export interface FileRecordFields {
 	name: string;
 	size: string;
 	mimeType: string;
-}
-
-/** Downloads a file URL an API handed out into binary data, stored under `naming`. */
-export type FileDownload = (context: IExecuteFunctions, itemIndex: number, fileUrl: string, naming?: DownloadNaming) => Promise<IBinaryData>;
-
-/**
- * The download of the file URLs an API hands out: with the Base URL and Request Options of
- * the item's session, and the credential sent only to the credential's own origin (a file on
- * another host, or a redirect to one, is fetched without it). `whenGone` is the fix for a
- * file the file server no longer has (403, 404, 410).
- */
-export function apiFileDownload<Credentials extends { baseUrl: string }>(
-	client: ApiClient<Credentials>,
-	whenGone: string,
-): FileDownload {
-	const { apiName, secretFields } = client.credentialRules;
-	return fileDownloader(client, fileServerTarget(apiName, client.credentialType, whenGone, secretFields));
 }
 
 /**
