@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { NodeOperationError } from 'n8n-workflow';
 
-import { itemError } from '../transport';
+import { itemError, readOncePerRun } from '../transport';
 import type { FileRecordFields } from '../binary';
 
 /** What an upload does when the same file is already there. */
@@ -63,8 +63,8 @@ interface PlaceIndex {
 	uploading: Map<string, Promise<void>>;
 }
 
-/** Indexes by the execute context of their node run, then by place: never shared across runs. */
-const indexesByRun = new WeakMap<object, Map<string, Promise<PlaceIndex>>>();
+/** Each place's index, by node run and place (see readOncePerRun): never shared across runs. */
+const indexesOfRun = readOncePerRun<PlaceIndex>();
 
 /** The rule for "the same file": the same name and the same size in bytes. */
 const fileKey = (name: string, size: number) => `${size}\u0000${name}`;
@@ -86,28 +86,9 @@ function buildIndex(place: FilePlace, records: IDataObject[]): PlaceIndex {
 	return { known, uploading: new Map() };
 }
 
-/**
- * The place's index for this node run: its list is read once and shared by every item (the
- * items of a run start together, so they share one read under way). A failed read is not
- * kept: another item that waited for it reads for itself, and fails with its own item number.
- */
+/** The place's index for this node run: its list is read once and shared by every item. */
 async function placeIndex(context: object, place: FilePlace): Promise<PlaceIndex> {
-	let byPlace = indexesByRun.get(context);
-	if (!byPlace) indexesByRun.set(context, (byPlace = new Map()));
-	const shared = byPlace.get(place.key);
-	if (shared) {
-		try {
-			return await shared;
-		} catch {
-			return buildIndex(place, await place.readAll());
-		}
-	}
-	const read = place.readAll().then((records) => buildIndex(place, records));
-	byPlace.set(place.key, read);
-	read.catch(() => {
-		if (byPlace.get(place.key) === read) byPlace.delete(place.key);
-	});
-	return await read;
+	return await indexesOfRun(context, place.key, async () => buildIndex(place, await place.readAll()));
 }
 
 /** The file an upload is about to send: its name, and its size when known. */

@@ -4,6 +4,7 @@ import type { CredentialFieldRules } from './credentialChecks';
 import { assertCredentialFields } from './credentialChecks';
 import type { ExpectedAnswer, RefusalWording, UncertainOutcome } from './errors';
 import { describeRefusalWith } from './errors';
+import { readOncePerRun } from './perRun';
 import { joinUrl } from './urls';
 import type { ApiRequest, ApiResponse, ApiTarget, RequestContext, StreamedBody } from './request';
 import { sendApiRequest } from './request';
@@ -79,31 +80,16 @@ function bodyOf(request: ClientRequest): Pick<ApiRequest, 'body' | 'buildBody' |
 	return { body };
 }
 
-/** The credentials read in each node run, by credential type: read once, used by every item. */
-const credentialsByRun = new WeakMap<RequestContext, Map<string, Promise<IDataObject>>>();
+/** The node's credential by type, read once per node run (see readOncePerRun). */
+const credentialsOfRun = readOncePerRun<IDataObject>();
 
 /**
  * The node's credential, read once per node run, as n8n's own nodes do: each read is a
  * database query, a decryption and an expression pass in n8n, a large share of a small
- * upload's cost. A failed read is not kept: the next item tries again and fails with its
- * own item number.
+ * upload's cost.
  */
 async function runCredentials<Credentials>(context: RequestContext, credentialType: string, itemIndex: number): Promise<Credentials> {
-	let byType = credentialsByRun.get(context);
-	if (!byType) credentialsByRun.set(context, (byType = new Map()));
-	const shared = byType.get(credentialType);
-	if (shared) {
-		try {
-			return (await shared) as Credentials;
-		} catch {
-			// Another item's read failed: this item reads for itself, and fails with its own error.
-			return await context.getCredentials<Credentials & IDataObject>(credentialType, itemIndex);
-		}
-	}
-	const read = context.getCredentials(credentialType, itemIndex);
-	byType.set(credentialType, read);
-	read.catch(() => byType.delete(credentialType));
-	return (await read) as Credentials;
+	return (await credentialsOfRun(context, credentialType, async () => await context.getCredentials(credentialType, itemIndex))) as Credentials;
 }
 
 /** The one client of a vendor API, built from its description. */

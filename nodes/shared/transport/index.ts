@@ -10,6 +10,7 @@ export * from './credentialChecks';
 export * from './credentialProbe';
 export { MAX_TIMER_MS, TIMER_STOPPED } from './deadline';
 export * from './errors';
+export * from './perRun';
 export * from './preflight';
 export * from './redirects';
 export * from './request';
