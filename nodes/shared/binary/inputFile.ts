@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { readInputBinaryFile } from './binaryInput';
-import { assertFileAllowed } from './fileRules';
 import { explainUnfinishedUpload } from './hostReading';
 import type { UrlFileSettings } from './urlFile';
-import { openUrlFile } from './urlFile';
+import { checkFileAllowed, openUrlFile } from './urlFile';
 
 /**
  * The file an upload operation sends, by its Input Type: the one in the Input Binary Field,
@@ -17,10 +16,9 @@ export async function readInputFile(
 	settings: UrlFileSettings,
 ): Promise<UploadFile> {
 	const inputType = context.getNodeParameter('inputType', itemIndex, 'binary') as string;
-	const check = settings.check ?? ((file: UploadFile) => assertFileAllowed(context.getNode(), file, settings.rules));
 	if (inputType !== 'url') {
 		const file = await readInputBinaryFile(context, itemIndex);
-		check(file);
+		checkFileAllowed(context.getNode(), file, settings);
 		return file;
 	}
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -28,7 +26,6 @@ export async function readInputFile(
 		...settings,
 		fileName: options.fileName as string | undefined,
 		mimeType: options.mimeType as string | undefined,
-		check,
 	});
 }
 

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { UploadFile } from './binaryInput';
 import { countedUrlFileBytes } from './byteCounting';
@@ -26,6 +26,12 @@ export interface UrlFileSettings extends UrlFileNaming {
 	rules: FileRules;
 	/** Checks the file before any byte is sent; `assertFileAllowed` with `rules` when left out. */
 	check?: (file: UploadFile) => void;
+}
+
+/** Checks a file before any byte of it is sent: `settings.check`, else the API's rules. */
+export function checkFileAllowed(node: INode, file: UploadFile, settings: UrlFileSettings): void {
+	if (settings.check) settings.check(file);
+	else assertFileAllowed(node, file, settings.rules);
 }
 
 /** GETs the URL without credential, following redirects (see followRedirects); refuses any non-2xx answer. */
@@ -96,7 +102,7 @@ export async function openUrlFile(
 	};
 	let allowed = false;
 	try {
-		(settings.check ?? ((checked: UploadFile) => assertFileAllowed(node, checked, rules)))(file);
+		checkFileAllowed(node, file, settings);
 		allowed = true;
 	} finally {
 		// Refused before any byte is sent: the download is closed unread.
